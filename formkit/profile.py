@@ -1,0 +1,230 @@
+"""Load and check profiles: the TOML file holding every province- and year-specific fact.
+
+A bad profile is reported as one line per problem, each naming its key, and raised once (exit 2).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import string
+import tomllib
+from collections.abc import Mapping
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+from stdnum import iban as stdnum_iban
+from stdnum.exceptions import ValidationError as StdnumError
+
+from formkit.errors import ProfileError
+from formkit.model import BankAccount, FeeItem, Fees, PostalAddress, Profile, Urls
+from formkit.resources import asset
+
+DEFAULT_PROFILE = "mersin.toml"
+PLACEHOLDERS = frozenset({"AD", "SOYAD", "TC", "ad", "soyad", "AD_SOYAD", "ad_soyad"})
+PRICE_CHANGE = date(2026, 1, 1)  # Kamu SM's last known price change after the seed
+
+
+def default_path() -> Path:
+    """The built-in profile shipped with the package."""
+    return asset("profiles", DEFAULT_PROFILE)
+
+
+def load(path: Path | str | None = None) -> Profile:
+    """Read and check a profile (None: the built-in one); a ProfileError lists every problem."""
+    file = Path(path) if path is not None else default_path()
+    label = str(path) if path is not None else f"(yerleşik) {DEFAULT_PROFILE}"
+    try:
+        raw = file.read_bytes()
+    except OSError as exc:
+        raise ProfileError(f"{label}: profil okunamadı ({exc.strerror or exc})") from exc
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise ProfileError(f"{label}: profil UTF-8 değil") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise ProfileError(f"{label}: geçerli bir TOML dosyası değil ({exc})") from exc
+    reader = _Reader(label, data)
+    profile = reader.profile(
+        path="" if path is None else str(path), fingerprint=hashlib.sha256(raw).hexdigest()
+    )
+    if reader.problems or profile is None:
+        raise ProfileError("\n".join(reader.problems))
+    return profile
+
+
+def fee_warning(profile: Profile, today: date | None = None) -> str | None:
+    """A one-line warning when the profile's fees are more than a year old (prices changed on 01.01.2026)."""
+    today = today or date.today()
+    valid_from = profile.fees.valid_from
+    stale = (today - valid_from).days > 365 or (valid_from < PRICE_CHANGE <= today)
+    if not stale:
+        return None
+    return (
+        f"uyarı: profildeki ücretler {valid_from:%d.%m.%Y} tarihli; Kamu SM ücretleri "
+        f"{PRICE_CHANGE:%d.%m.%Y} tarihinde değişti. Güncel tutarı {profile.urls.fees or 'Kamu SM'} "
+        "adresinden kontrol edip profili güncelleyin."
+    )
+
+
+class _Reader:
+    """Pulls typed values out of the TOML tree, collecting one problem per bad key."""
+
+    def __init__(self, label: str, data: Mapping[str, Any]) -> None:
+        self.label = label
+        self.data = data
+        self.problems: list[str] = []
+
+    def fail(self, key: str, message: str) -> None:
+        self.problems.append(f"{self.label}: {key}: {message}")
+
+    def get(self, key: str) -> Any:
+        node: Any = self.data
+        for part in key.split("."):
+            if not isinstance(node, Mapping) or part not in node:
+                return None
+            node = node[part]
+        return node
+
+    def text(self, key: str, *, required: bool = True) -> str:
+        value = self.get(key)
+        if value is None:
+            if required:
+                self.fail(key, "eksik")
+            return ""
+        if not isinstance(value, str):
+            self.fail(key, "metin olmalı")
+            return ""
+        if required and not value.strip():
+            self.fail(key, "boş olamaz")
+        return value.strip()
+
+    def texts(self, key: str) -> tuple[str, ...]:
+        value = self.get(key)
+        if value is None:
+            return ()
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            self.fail(key, "metin listesi olmalı")
+            return ()
+        return tuple(v.strip() for v in value if v.strip())
+
+    def day(self, key: str) -> date:
+        value = self.get(key)
+        if isinstance(value, date):
+            return value
+        self.fail(key, "eksik" if value is None else "tarih olmalı (YYYY-AA-GG)")
+        return date(1970, 1, 1)
+
+    def url(self, key: str, *, required: bool = True) -> str:
+        value = self.text(key, required=required)
+        if value and not re.fullmatch(r"https://[^\s/]+\.[^\s/]+(/\S*)?", value):
+            self.fail(key, f"https ile başlayan bir web adresi olmalı: {value!r}")
+        return value
+
+    def address(self, key: str) -> PostalAddress:
+        postcode = self.text(f"{key}.postcode", required=False)
+        if postcode and not re.fullmatch(r"\d{5}", postcode):
+            self.fail(f"{key}.postcode", "5 haneli posta kodu olmalı")
+        return PostalAddress(
+            name=self.text(f"{key}.name"),
+            organisation=self.texts(f"{key}.organisation"),
+            lines=self.texts(f"{key}.lines"),
+            postcode=postcode,
+            district=self.text(f"{key}.district", required=False),
+            province=self.text(f"{key}.province"),
+        )
+
+    def iban(self, key: str) -> str:
+        value = self.text(key)
+        if not value:
+            return ""
+        try:
+            return str(stdnum_iban.validate(value))
+        except StdnumError:
+            self.fail(key, f"geçerli bir IBAN değil: {value}")
+            return ""
+
+    def template(self, key: str) -> str:
+        value = self.text(key)
+        try:
+            names = {name for _, name, _, _ in string.Formatter().parse(value) if name is not None}
+        except ValueError:
+            self.fail(key, "süslü parantezler eşleşmiyor")
+            return value
+        unknown = sorted(names - PLACEHOLDERS)
+        if unknown:
+            allowed = " ".join("{" + p + "}" for p in sorted(PLACEHOLDERS))
+            self.fail(key, f"bilinmeyen yer tutucu {', '.join(unknown)}; kullanılabilenler: {allowed}")
+        elif not {"TC"} <= names:
+            self.fail(key, "açıklama T.C. kimlik numarasını ({TC}) içermeli")
+        return value
+
+    def fees(self) -> Fees:
+        items: list[FeeItem] = []
+        raw_items = self.get("fees.items")
+        if not isinstance(raw_items, list) or not raw_items:
+            self.fail("fees.items", "en az bir ücret kalemi olmalı")
+            raw_items = []
+        for index, raw in enumerate(raw_items, start=1):
+            key = f"fees.items[{index}]"
+            if not isinstance(raw, Mapping):
+                self.fail(key, "{ name = ..., amount = ... } biçiminde olmalı")
+                continue
+            name = raw.get("name")
+            amount = _decimal(raw.get("amount"))
+            if not isinstance(name, str) or not name.strip():
+                self.fail(f"{key}.name", "boş olamaz")
+                name = ""
+            if amount is None or amount <= 0:
+                self.fail(f"{key}.amount", 'pozitif bir tutar olmalı (ör. "780.00")')
+                amount = Decimal("0")
+            items.append(FeeItem(name=name.strip(), amount=amount))
+        if self.get("fees.total") is not None:
+            self.fail("fees.total", "toplam yazılmaz, kalemlerden hesaplanır; bu anahtarı silin")
+        return Fees(
+            valid_from=self.day("fees.valid_from"),
+            items=tuple(items),
+            currency=self.text("fees.currency", required=False) or "TL",
+        )
+
+    def profile(self, *, path: str, fingerprint: str) -> Profile | None:
+        mail_from = self.text("mail.from")
+        if mail_from and "@" not in mail_from:
+            self.fail("mail.from", "bir e-posta adresi içermeli")
+        profile = Profile(
+            name=self.text("profile.name"),
+            province=self.text("profile.province"),
+            source_date=self.day("profile.source_date"),
+            officer=self.address("officer"),
+            kamusm=self.address("kamusm"),
+            kamusm_phone=self.text("kamusm.phone"),
+            bank=BankAccount(
+                iban=self.iban("bank.iban"),
+                bank=self.text("bank.bank"),
+                recipient=self.text("bank.recipient"),
+                description_template=self.template("bank.description"),
+            ),
+            fees=self.fees(),
+            urls=Urls(
+                portal=self.url("urls.portal"),
+                online_islemler=self.url("urls.online_islemler"),
+                payment=self.url("urls.payment"),
+                fees=self.url("urls.fees", required=False),
+            ),
+            mail_from=mail_from,
+            mail_reply_to=self.text("mail.reply_to", required=False),
+            path=path,
+            fingerprint=fingerprint,
+        )
+        return None if self.problems else profile
+
+
+def _decimal(value: object) -> Decimal | None:
+    if isinstance(value, bool) or value is None:
+        return None
+    try:
+        return Decimal(str(value))
+    except InvalidOperation:
+        return None
