@@ -24,6 +24,7 @@ from typing import Any, TextIO
 
 from formkit import turkish
 from formkit.errors import InputError
+from formkit.model import mask_tc
 
 REQUIRED_FIELDS: tuple[str, ...] = (
     "ad", "soyad", "tc_kimlik_no", "dogum_tarihi", "dogum_yeri", "e_posta", "cep_telefonu",
@@ -373,7 +374,7 @@ def _map_headers(
             continue
         name = canonical_field(cell)
         if name is None:
-            warnings.append(f"{path.name}: '{cell}' sütunu tanınmadı, yok sayıldı")
+            warnings.append(f"{path.name}: '{_shown(cell)}' sütunu tanınmadı, yok sayıldı")
         elif name in fields and one_record:
             warnings.append(
                 f"{path.name}: '{cell}' sütunu da {name} alanına denk geliyor; yalnızca "
@@ -384,9 +385,20 @@ def _map_headers(
             columns.append((index, name))
     missing = [name for name in REQUIRED_FIELDS if name not in fields]
     if missing:
-        found = ", ".join(f"'{cell}'" for cell in cleaned if cell) or "hiçbiri"
-        raise InputError(f"{path}: zorunlu sütun eksik: {', '.join(missing)} (bulunan başlıklar: {found})")
+        found = ", ".join(f"'{_shown(cell)}'" for cell in cleaned if cell) or "hiçbiri"
+        hint = ""
+        if any(re.search(r"\d{10,}|@", cell) for cell in cleaned):
+            hint = "; ilk satır başlık değil, veri gibi görünüyor: en üste bir başlık satırı ekleyin"
+        raise InputError(
+            f"{path}: zorunlu sütun eksik: {', '.join(missing)} (bulunan başlıklar: {found}){hint}"
+        )
     return fields, _Layout(columns=tuple(columns), width=len(header)), tuple(warnings)
+
+
+def _shown(cell: str) -> str:
+    """A header cell as it may be shown: T.C.-like digit runs masked (KVKK), long text cut."""
+    cell = re.sub(r"\d{10,}", lambda match: mask_tc(match.group(0)), cell)
+    return cell if len(cell) <= 40 else cell[:37] + "..."
 
 
 # --- XLSX ----------------------------------------------------------------------------------------------

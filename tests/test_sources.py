@@ -275,3 +275,11 @@ def test_rows_stream_with_flat_memory(tmp_path: Path) -> None:
         tracemalloc.stop()
     assert count == 10_000
     assert peak < size / 8, f"peak {peak} bytes for a {size}-byte file"
+
+
+def test_a_file_without_header_never_shows_a_full_tc(tmp_path: Path) -> None:
+    path = write(tmp_path / "no_header.csv", ROW + "\n" + ROW + "\n")
+    with pytest.raises(InputError) as info:
+        open_table(path)
+    (line,) = info.value.lines()
+    assert "412******66" in line and "41283794566" not in line and "başlık satırı ekleyin" in line
