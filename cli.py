@@ -135,10 +135,10 @@ def mail_command(
 
     size = mail.parse_size(max_size)
     profile = load_profile(profile_path)
-    warn_fees(profile)
     result = mail.write_outbox(
         folder, profile, outbox=outbox, sender=sender, max_size=size, texts_dir=texts_dir
     )
+    warn_fees(profile)  # the messages quote the profile's fees
     for refusal in result.refused:
         click.echo(f"reddedildi: {refusal.line()}", err=True)
     total = len(result.written) + len(result.unchanged)

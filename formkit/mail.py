@@ -55,7 +55,6 @@ DEFAULT_MAX_SIZE = 10 * 1024 * 1024
 TURKEY = timezone(timedelta(hours=3), "TRT")  # Türkiye has kept UTC+3 all year since 2016
 SUBJECT = "E-imza başvuru paketiniz — {name}"
 
-_SMTP_POLICY = email_policy.default.clone(linesep="\r\n")
 _LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
 _ADDR_SPEC = re.compile(rf"[A-Za-z0-9.!#$%&'*+/=?^_`{{|}}~-]+@{_LABEL}(?:\.{_LABEL})+")
 _ELEVEN_DIGITS = re.compile(r"(?<!\d)\d{11}(?!\d)")
@@ -219,10 +218,25 @@ PLACEHOLDERS: Mapping[str, str] = {
 }
 
 
-@lru_cache(maxsize=8)
 def load_texts(folder: Path | None = None) -> Mapping[Track, MailTexts]:
-    """Read and check `<track>.txt` and `<track>.html` of every track (default: assets/mail/), once."""
+    """Read and check `<track>.txt` and `<track>.html` of every track (default: assets/mail/).
+
+    Parsed once per process and folder; read again only when a file changes (size or modification time).
+    """
     base = folder if folder is not None else asset("mail")
+    stamp: list[tuple[int, int]] = []
+    for track in Track:
+        for suffix in ("txt", "html"):
+            try:
+                info = (base / f"{track.value}.{suffix}").stat()
+                stamp.append((info.st_mtime_ns, info.st_size))
+            except OSError:
+                stamp.append((-1, -1))
+    return _load_texts(base, tuple(stamp))
+
+
+@lru_cache(maxsize=8)
+def _load_texts(base: Path, stamp: tuple[tuple[int, int], ...]) -> Mapping[Track, MailTexts]:
     texts: dict[Track, MailTexts] = {}
     problems: list[str] = []
     for track in Track:
@@ -313,7 +327,7 @@ def _html_values(values: Mapping[str, str]) -> dict[str, str]:
 
 @dataclass(frozen=True)
 class Mail:
-    """One composed message, serialised with CRLF line ends (ready for a .eml file and for SMTP)."""
+    """One composed message as a .eml file holds it (LF line ends; `send` turns them into CRLF)."""
 
     row: int
     ref: str
@@ -335,10 +349,10 @@ class _RawParam(str):
     name = "Content-Disposition"
 
     def fold(self, *, policy: Any) -> str:
-        return f"{self.name}: {self}{policy.linesep}"
+        return f"{self.name}: {self}{policy.linesep}".replace("\n", policy.linesep)
 
 
-def _disposition(turkish_name: str, ascii_name: str, linesep: str) -> _RawParam:
+def _disposition(turkish_name: str, ascii_name: str) -> _RawParam:
     pieces = _rfc2231_pieces(turkish_name)
     if not re.fullmatch(r"[A-Za-z0-9_.\-]+", ascii_name) or not all(
         re.fullmatch(r"[A-Za-z0-9%'_.\-~]+", piece) for piece in pieces
@@ -350,7 +364,7 @@ def _disposition(turkish_name: str, ascii_name: str, linesep: str) -> _RawParam:
     else:
         params = [f"filename*{index}*={piece}" for index, piece in enumerate(pieces)]
     params.append(f'filename="{ascii_name}"')
-    return _RawParam(f";{linesep} ".join(["attachment", *params]))
+    return _RawParam(";\n ".join(["attachment", *params]))
 
 
 def _rfc2231_pieces(text: str, width: int = 60) -> list[str]:
@@ -419,21 +433,22 @@ class Composer:
             raise MailError(f"ileti oluşturulamadı ({exc})") from exc
         attachment = next(msg.iter_attachments())
         del attachment["Content-Disposition"]
-        attachment["Content-Disposition"] = _disposition(turkish_name, ascii_name, "\r\n")
+        attachment["Content-Disposition"] = _disposition(turkish_name, ascii_name)
         attachment.set_param("name", ascii_name)
         msg.set_boundary(f"=_formkit_{digest}_mixed")
         alternative = next(
             part for part in msg.iter_parts() if part.get_content_type() == "multipart/alternative"
         )
         alternative.set_boundary(f"=_formkit_{digest}_alt")
-        data = msg.as_bytes(policy=_SMTP_POLICY)
+        data = msg.as_bytes(policy=email_policy.default)
         if not data.isascii():
             raise MailError("ileti 7 bit ASCII olarak kodlanamadı")
         if _ELEVEN_DIGITS.search(body_text) or _ELEVEN_DIGITS.search(subject):
             raise MailError("iletide T.C. kimlik numarasına benzeyen 11 haneli bir sayı var; gönderilmez")
-        if len(data) > self.max_size:
+        size = len(data) + data.count(b"\n")  # as it travels: CRLF line ends
+        if size > self.max_size:
             raise MailError(
-                f"ileti {format_size(len(data))}; en çok {format_size(self.max_size)} olabilir (--max-size)"
+                f"ileti {format_size(size)}; en çok {format_size(self.max_size)} olabilir (--max-size)"
             )
         return Mail(row.row, row.ref, message_id, row.e_posta, subject, turkish_name, data)
 
@@ -863,9 +878,10 @@ def _read_outbox(outbox: Path) -> tuple[list[_Outgoing], list[tuple[str, str]]]:
 
 
 def _strip_bcc(data: bytes) -> bytes:
-    head, sep, body = data.partition(b"\r\n\r\n")
-    lines = re.split(rb"\r\n(?![ \t])", head)
-    return b"\r\n".join(line for line in lines if not line.lower().startswith(b"bcc:")) + sep + body
+    data = re.sub(rb"\r?\n", b"\n", data)
+    head, sep, body = data.partition(b"\n\n")
+    lines = re.split(rb"\n(?![ \t])", head)
+    return b"\n".join(line for line in lines if not line.lower().startswith(b"bcc:")) + sep + body
 
 
 def send_outbox(
