@@ -118,6 +118,23 @@ class Journal:
             )
         return entry
 
+    def register_all(self, messages: list[tuple[str, str, str]]) -> None:
+        """Add every (message_id, file, recipient) not yet known as pending, in one committed transaction."""
+        if self.readonly or self._db is None:
+            return
+        now = _now()
+        try:
+            with self._db:
+                self._db.execute("BEGIN IMMEDIATE")
+                self._db.executemany(
+                    "INSERT OR IGNORE INTO messages"
+                    " (message_id, file, recipient, state, answer, attempts, updated)"
+                    " VALUES (?, ?, ?, 'pending', '', 0, ?)",
+                    [(mid, file, rcpt, now) for mid, file, rcpt in messages],
+                )
+        except sqlite3.Error as exc:
+            raise MailError(f"{self.path}: gönderim günlüğüne yazılamadı ({exc})") from exc
+
     def get(self, message_id: str) -> Entry | None:
         """The journal's entry for a message, or None."""
         if self._db is None:

@@ -18,6 +18,7 @@ or the output.
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import hashlib
 import html
@@ -403,7 +404,9 @@ class Composer:
     def message_id(self, batch_id: str, row: MailRow) -> str:
         """Deterministic per batch and row: the same row of the same batch always has the same Message-ID."""
         key = "\0".join(("formkit-mail-1", batch_id, str(row.row), row.ref, row.e_posta.lower()))
-        return f"<{hashlib.sha256(key.encode('utf-8')).hexdigest()[:32]}@{self.domain}>"
+        # base32 (a-z, 2-7): 160 bits, and never a run of digits that could pass for a T.C. number
+        token = base64.b32encode(hashlib.sha256(key.encode("utf-8")).digest()[:20]).decode("ascii").lower()
+        return f"<{token}@{self.domain}>"
 
     def compose(self, row: MailRow, *, batch_id: str, pdf: bytes, date: datetime) -> Mail:
         """One message for one row; raises MailError with a Turkish reason when it cannot be built."""
@@ -736,7 +739,7 @@ class _Link:
                 smtp.starttls(context=self.context)
                 smtp.ehlo()
             if s.user:
-                smtp.login(s.user, s.password or "")
+                _login(smtp, s.user, s.password or "")
         except ssl.SSLCertVerificationError as exc:
             _close(smtp)
             raise _Fatal(
@@ -829,6 +832,27 @@ class _Link:
         raise _Permanent(f"{step}: {answer}")
 
 
+def _login(smtp: smtplib.SMTP, user: str, password: str) -> None:
+    """AUTH. smtplib sends credentials as ASCII only: UTF-8 ones (a Turkish password) go by PLAIN or LOGIN."""
+    if (user + password).isascii():
+        smtp.login(user, password)
+        return
+    if not smtp.has_extn("auth"):
+        raise smtplib.SMTPNotSupportedError("AUTH")
+    mechanisms = smtp.esmtp_features["auth"].upper().split()
+    if "PLAIN" in mechanisms:
+        token = base64.b64encode(b"\0" + user.encode() + b"\0" + password.encode()).decode("ascii")
+        code, text = smtp.docmd("AUTH", f"PLAIN {token}")
+    elif "LOGIN" in mechanisms:
+        code, text = smtp.docmd("AUTH", "LOGIN " + base64.b64encode(user.encode()).decode("ascii"))
+        if code == 334:
+            code, text = smtp.docmd(base64.b64encode(password.encode()).decode("ascii"))
+    else:
+        raise smtplib.SMTPNotSupportedError("AUTH PLAIN/LOGIN")
+    if code not in (235, 503):
+        raise smtplib.SMTPAuthenticationError(code, text)
+
+
 def _close(smtp: smtplib.SMTP | None) -> None:
     if smtp is not None:
         with contextlib.suppress(OSError):
@@ -907,6 +931,7 @@ def send_outbox(
     interval = 60.0 / rate if rate > 0 else 0.0
     last_start: list[float] = []
     with Journal(folder / JOURNAL_NAME, readonly=dry_run) as journal:
+        journal.register_all([(o.message_id, o.file.name, ", ".join(o.recipients)) for o in messages])
         try:
             for out in messages:
                 entry = journal.register(out.message_id, out.file.name, ", ".join(out.recipients))
