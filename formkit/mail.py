@@ -675,12 +675,18 @@ class SendSummary:
 
 @dataclass(frozen=True)
 class _Outgoing:
+    """One .eml of the outbox, known by its headers; its bytes are read only when it is sent."""
+
     file: Path
     message_id: str
     sender: str
     recipients: tuple[str, ...]
     subject: str
-    data: bytes
+    has_bcc: bool
+
+    def load(self) -> bytes:
+        data = self.file.read_bytes()
+        return _strip_bcc(data) if self.has_bcc else data
 
 
 class _Fatal(Exception):
@@ -711,6 +717,7 @@ class _Link:
         self.settings = settings
         self.smtp: smtplib.SMTP | None = None
         self.context: ssl.SSLContext | None = None
+        self.handed_over = False  # the current message's last byte has gone to the server
         if settings.security != "plain":
             try:
                 self.context = ssl.create_default_context(
@@ -732,7 +739,7 @@ class _Link:
                 smtp = smtplib.SMTP_SSL(s.host, s.effective_port, timeout=s.timeout, context=self.context)
             else:
                 smtp = smtplib.SMTP(s.host, s.effective_port, timeout=s.timeout)
-            smtp.ehlo()
+            smtp.ehlo_or_helo_if_needed()
             if s.security == "starttls":
                 if not smtp.has_extn("starttls"):
                     raise _Fatal(f"{where}: sunucu STARTTLS desteklemiyor")
@@ -794,10 +801,10 @@ class _Link:
         except (OSError, smtplib.SMTPException):
             self.drop()
 
-    def transact(self, out: _Outgoing) -> str:
+    def transact(self, out: _Outgoing, data: bytes) -> str:
         """MAIL, RCPT, DATA for one message: the server's final answer, or one of the outcome exceptions."""
         smtp = self.open()
-        complete = False
+        self.handed_over = complete = False
         try:
             code, text = smtp.mail(out.sender)
             self._check(code, text, "MAIL FROM")
@@ -808,8 +815,8 @@ class _Link:
             if code != 354:
                 self._check(code, text, "DATA")
                 raise _Permanent(f"DATA: {_answer(code, text)}")
-            smtp.send(_dot_stuffed(out.data))
-            complete = True
+            smtp.send(_dot_stuffed(data))
+            self.handed_over = complete = True
             code, text = smtp.getreply()
             self._check(code, text, "ileti")
             return _answer(code, text)
@@ -877,8 +884,7 @@ def _read_outbox(outbox: Path) -> tuple[list[_Outgoing], list[tuple[str, str]]]:
     seen: set[str] = set()
     for path in sorted(outbox.glob("*.eml")):
         try:
-            data = path.read_bytes()
-            msg = BytesParser(policy=email_policy.default).parsebytes(data, headersonly=True)
+            msg = BytesParser(policy=email_policy.default).parsebytes(_head(path), headersonly=True)
             message_id = str(msg["Message-ID"] or "").strip()
             sender = msg["From"].addresses[0].addr_spec if msg["From"] else ""
             recipients = tuple(
@@ -894,11 +900,20 @@ def _read_outbox(outbox: Path) -> tuple[list[_Outgoing], list[tuple[str, str]]]:
         if message_id in seen:
             broken.append((path.name, f"aynı Message-ID başka bir dosyada da var: {message_id}"))
             continue
-        if msg["Bcc"]:
-            data = _strip_bcc(data)
         seen.add(message_id)
-        messages.append(_Outgoing(path, message_id, sender, recipients, subject, data))
+        messages.append(_Outgoing(path, message_id, sender, recipients, subject, bool(msg["Bcc"])))
     return messages, broken
+
+
+def _head(path: Path) -> bytes:
+    """The header block of a message file, without reading the (large) rest."""
+    lines: list[bytes] = []
+    with path.open("rb") as handle:
+        for line in handle:
+            if not line.strip(b"\r\n"):
+                break
+            lines.append(line)
+    return b"".join(lines) + b"\n"
 
 
 def _strip_bcc(data: bytes) -> bytes:
@@ -971,6 +986,14 @@ def _send_one(
     sleep: Callable[[float], None],
     clock: Callable[[], float],
 ) -> None:
+    try:
+        data = out.load()
+    except OSError as exc:
+        reason = f"ileti okunamadı ({exc.strerror or exc})"
+        journal.mark(out.message_id, State.FAILED, reason)
+        summary.failed.append((out.file.name, reason))
+        echo(f"başarısız: {label}: {reason}")
+        return
     reason = ""
     unreachable = False
     for attempt in range(retry.retries + 1):
@@ -989,7 +1012,11 @@ def _send_one(
         last_start[:] = [clock()]
         journal.mark_sending(out.message_id)
         try:
-            answer = link.transact(out)
+            answer = link.transact(out, data)
+        except KeyboardInterrupt:
+            if not link.handed_over:  # stopped before the message was complete: surely not delivered
+                journal.mark(out.message_id, State.PENDING, "durduruldu")
+            raise
         except _Transient as exc:
             reason = str(exc)
             journal.mark(out.message_id, State.PENDING, reason)
