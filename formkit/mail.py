@@ -825,6 +825,9 @@ class _Link:
             if complete:
                 raise _Uncertain(f"ileti gönderildi ama sunucunun yanıtı alınamadı ({exc})") from exc
             raise _Transient(f"bağlantı koptu ({exc})") from exc
+        except KeyboardInterrupt:
+            self.drop()  # mid-transaction: a polite QUIT would be read as message text
+            raise
 
     def _check(self, code: int, text: bytes, step: str) -> None:
         if 200 <= code < 300:

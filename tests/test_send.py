@@ -383,3 +383,40 @@ def test_no_full_tc_number_in_output_or_journal(batch: Path) -> None:
     assert "258******14" in out
     dump = "\n".join(sqlite3.connect(batch / "mail-journal.sqlite").iterdump())
     assert not ELEVEN_DIGITS.search(dump) and "25876543214" not in dump
+
+
+def test_a_broken_file_in_the_outbox_fails_alone(batch: Path) -> None:
+    (batch / "outbox" / "zz-bozuk.eml").write_bytes(b"Subject: yok\n\nbody\n")
+    with smtp_server() as server:
+        code, out, _ = send(batch, server)
+        assert code == 1
+        assert "başarısız: zz-bozuk.eml: Message-ID, From veya To eksik" in out
+        assert len(server.handler.received) == 3
+
+
+def test_ctrl_c_before_the_message_is_complete_leaves_it_pending(
+    batch: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import smtplib
+
+    calls = []
+    real_send = smtplib.SMTP.send
+
+    def interrupted(self: smtplib.SMTP, data: bytes | str) -> None:
+        if isinstance(data, bytes):  # a message body (commands go as str)
+            calls.append(1)
+            if len(calls) == 2:
+                raise KeyboardInterrupt  # Ctrl-C while the second message is on its way
+        real_send(self, data)
+
+    with smtp_server() as server:
+        monkeypatch.setattr(smtplib.SMTP, "send", interrupted)
+        settings = mail.SmtpSettings(host="127.0.0.1", port=server.port, timeout=5)
+        with pytest.raises(KeyboardInterrupt):
+            mail.send_outbox(batch, settings)
+        monkeypatch.undo()
+        states = Counter(state for state, _ in journal(batch).values())
+        assert states == {"sent": 1, "pending": 2}
+        code, out, _ = send(batch, server)
+        assert code == 0 and "gönderilen: 2, zaten gönderilmiş: 1" in out
+        assert len(set(server.handler.message_ids())) == len(server.handler.received) == 3
