@@ -158,8 +158,8 @@ def mail_command(
     default=None,
     help="Port (varsayılan: 25; --starttls ile 587; --ssl ile 465).",
 )
-@click.option("--starttls", "security", flag_value="starttls", help="Bağlantıyı STARTTLS ile şifrele.")
-@click.option("--ssl", "security", flag_value="ssl", help="Baştan TLS ile bağlan (SMTPS).")
+@click.option("--starttls", is_flag=True, help="Bağlantıyı STARTTLS ile şifrele.")
+@click.option("--ssl", "use_ssl", is_flag=True, help="Baştan TLS ile bağlan (SMTPS).")
 @click.option(
     "--user",
     default=None,
@@ -216,7 +216,8 @@ def send_command(
     folder: Path,
     smtp_host: str,
     smtp_port: int | None,
-    security: str | None,
+    starttls: bool,
+    use_ssl: bool,
     user: str | None,
     rate: float,
     dry_run: bool,
@@ -233,7 +234,11 @@ def send_command(
     Exit 0 when every message is sent, 1 when some failed or are uncertain, 2 on a usage or connection error.
     """
     from formkit import mail
+    from formkit.errors import InputError
 
+    if starttls and use_ssl:
+        raise InputError("--starttls ve --ssl birlikte kullanılamaz; birini seçin")
+    security: mail.Security = "ssl" if use_ssl else "starttls" if starttls else "plain"
     password = None
     if user and not dry_run:
         password = os.environ.get("FORMKIT_SMTP_PASSWORD")
@@ -242,7 +247,7 @@ def send_command(
     settings = mail.SmtpSettings(
         host=smtp_host,
         port=smtp_port,
-        security="plain" if security is None else security,  # type: ignore[arg-type]
+        security=security,
         user=user,
         password=password,
         ca_file=ca_file,

@@ -420,3 +420,8 @@ def test_ctrl_c_before_the_message_is_complete_leaves_it_pending(
         code, out, _ = send(batch, server)
         assert code == 0 and "gönderilen: 2, zaten gönderilmiş: 1" in out
         assert len(set(server.handler.message_ids())) == len(server.handler.received) == 3
+
+
+def test_starttls_and_ssl_together_is_a_usage_error(batch: Path) -> None:
+    code, _, err = run("send", str(batch), "--smtp-host", "127.0.0.1", "--starttls", "--ssl")
+    assert code == 2 and err.strip() == "hata: --starttls ve --ssl birlikte kullanılamaz; birini seçin"
