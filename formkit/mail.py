@@ -139,10 +139,10 @@ def read_manifest(folder: Path) -> Manifest:
         parsed = _mail_row(raw, root, index)
         if isinstance(parsed, Refusal):
             refused.append(parsed)
-        elif parsed.ref in refs:
+        elif turkish.ascii_safe(parsed.ref) in refs:  # the .eml file is named after the ref
             refused.append(Refusal(parsed.row, parsed.ref, "bu paket numarası manifestte birden çok kez var"))
         else:
-            refs.add(parsed.ref)
+            refs.add(turkish.ascii_safe(parsed.ref))
             rows.append(parsed)
     return Manifest(folder, batch_id, tuple(rows), tuple(refused), not_ok)
 

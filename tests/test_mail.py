@@ -336,3 +336,17 @@ def test_commands_have_help() -> None:
     for command in ("mail", "send"):
         result = CliRunner().invoke(cli.cli, [command, "--help"])
         assert result.exit_code == 0 and "FOLDER" in result.output
+
+
+def test_duplicate_refs_and_odd_entries_are_refused_not_fatal(tmp_path: Path) -> None:
+    manifest = make_batch(tmp_path)
+    manifest["rows"].append(dict(manifest["rows"][0], row=12))
+    manifest["rows"].append("bozuk kayıt")
+    manifest["rows"].append(dict(manifest["rows"][1], row=13, ref="Y1", track="başka"))
+    (tmp_path / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")
+    code, out, err = run("mail", str(tmp_path))
+    assert code == 1
+    assert "reddedildi: satır 12, K7Q2M9: bu paket numarası manifestte birden çok kez var" in err
+    assert "reddedildi: manifestin 7. kaydı bir nesne değil" in err
+    assert "reddedildi: satır 13, Y1: bilinmeyen başvuru türü: 'başka'" in err
+    assert "3 ileti" in out
