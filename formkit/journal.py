@@ -81,6 +81,9 @@ class Journal:
                     self._db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
             else:
                 self._db = sqlite3.connect(path, isolation_level=None)
+                # Rollback journal kept between commits (PERSIST): as crash-safe as the default, works on
+                # network shares (unlike WAL), and a commit costs ~1 ms instead of ~20 ms (no file deletion).
+                self._db.execute("PRAGMA journal_mode = PERSIST")
                 self._db.execute("PRAGMA synchronous = FULL")
                 version = self._db.execute("PRAGMA user_version").fetchone()[0]
                 if version not in (0, _SCHEMA_VERSION):
