@@ -80,7 +80,7 @@ class Journal:
                 if path.exists():
                     self._db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
             else:
-                self._db = sqlite3.connect(path, isolation_level=None)
+                self._db = sqlite3.connect(path, isolation_level=None, timeout=30)
                 # Rollback journal kept between commits (PERSIST): as crash-safe as the default, works on
                 # network shares (unlike WAL), and a commit costs ~1 ms instead of ~20 ms (no file deletion).
                 self._db.execute("PRAGMA journal_mode = PERSIST")
@@ -165,11 +165,19 @@ class Journal:
             raise MailError(f"{self.path}: gönderim günlüğü okunamadı ({exc})") from exc
         return [_entry(row) for row in rows]
 
-    def mark_sending(self, message_id: str) -> None:
-        """Committed before the message's SMTP transaction starts."""
-        self._write(
-            "UPDATE messages SET state = ?, attempts = attempts + 1, updated = ? WHERE message_id = ?",
-            (State.SENDING.value, _now(), message_id),
+    def claim(self, message_id: str, attempts: int) -> bool:
+        """Mark a message "sending" (committed before its SMTP transaction); False if another run was first.
+
+        The claim only succeeds while the row still has the attempt count this run last saw (optimistic
+        locking), so two `send` runs on the same folder can never both send one message.
+        """
+        return (
+            self._write(
+                "UPDATE messages SET state = ?, attempts = attempts + 1, updated = ?"
+                " WHERE message_id = ? AND attempts = ? AND state != ?",
+                (State.SENDING.value, _now(), message_id, attempts, State.SENT.value),
+            )
+            == 1
         )
 
     def mark(self, message_id: str, state: State, answer: str) -> None:
@@ -179,13 +187,13 @@ class Journal:
             (state.value, scrub(answer), _now(), message_id),
         )
 
-    def _write(self, sql: str, params: tuple[object, ...]) -> None:
+    def _write(self, sql: str, params: tuple[object, ...]) -> int:
         if self._db is None or self.readonly:
             raise MailError(f"{self.path}: gönderim günlüğü salt okunur açıldı")
         try:
             with self._db:  # one committed transaction per change
                 self._db.execute("BEGIN IMMEDIATE")
-                self._db.execute(sql, params)
+                return self._db.execute(sql, params).rowcount
         except sqlite3.Error as exc:
             raise MailError(f"{self.path}: gönderim günlüğüne yazılamadı ({exc})") from exc
 

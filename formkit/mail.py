@@ -966,7 +966,20 @@ def send_outbox(
                     summary.would_send.append(out.file.name)
                     echo(f"gönderilecek: {label} ({out.subject})")
                     continue
-                _send_one(out, label, link, journal, summary, retry, interval, last_start, echo, sleep, clock)
+                _send_one(
+                    out,
+                    entry.attempts,
+                    label,
+                    link,
+                    journal,
+                    summary,
+                    retry,
+                    interval,
+                    last_start,
+                    echo,
+                    sleep,
+                    clock,
+                )
         except _Fatal as exc:
             done = f"{len(summary.sent)} ileti gönderildi"
             raise MailError(f"{exc}\ngönderim durdu ({done}); sorunu giderip yeniden çalıştırın") from exc
@@ -978,6 +991,7 @@ def send_outbox(
 
 def _send_one(
     out: _Outgoing,
+    attempts: int,
     label: str,
     link: _Link,
     journal: Journal,
@@ -1013,7 +1027,12 @@ def _send_one(
             if wait > 0:
                 sleep(wait)
         last_start[:] = [clock()]
-        journal.mark_sending(out.message_id)
+        if not journal.claim(out.message_id, attempts):
+            reason = "başka bir gönderim çalışması bu iletiyi üstlendi"
+            summary.uncertain.append((out.file.name, reason))
+            echo(f"belirsiz: {label}: {reason}")
+            return
+        attempts += 1
         try:
             answer = link.transact(out, data)
         except KeyboardInterrupt:

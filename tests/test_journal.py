@@ -11,7 +11,7 @@ def test_states_are_committed_at_once_and_survive_a_reopen(tmp_path: Path) -> No
     path = tmp_path / "j.sqlite"
     with Journal(path) as journal:
         journal.register_all([("<a@x>", "a.eml", "a@example.com"), ("<b@x>", "b.eml", "b@example.com")])
-        journal.mark_sending("<a@x>")
+        assert journal.claim("<a@x>", 0)
         # Another connection (another process) sees the change before anything else happens.
         with Journal(path, readonly=True) as other:
             entry = other.get("<a@x>")
@@ -37,3 +37,18 @@ def test_read_only_journal_of_a_folder_without_one_creates_nothing(tmp_path: Pat
         assert journal.register("<a@x>", "a.eml", "a@example.com").state is State.PENDING
         assert journal.entries() == []
     assert not (tmp_path / "j.sqlite").exists()
+
+
+def test_two_runs_cannot_claim_the_same_message(tmp_path: Path) -> None:
+    path = tmp_path / "j.sqlite"
+    with Journal(path) as one, Journal(path) as two:
+        one.register_all([("<a@x>", "a.eml", "a@example.com")])
+        seen_by_one = one.get("<a@x>")
+        seen_by_two = two.get("<a@x>")
+        assert seen_by_one is not None and seen_by_two is not None
+        assert one.claim("<a@x>", seen_by_one.attempts)
+        assert not two.claim("<a@x>", seen_by_two.attempts)  # it saw the row before `one` claimed it
+        one.mark("<a@x>", State.PENDING, "451")
+        assert one.claim("<a@x>", seen_by_one.attempts + 1)  # the owner retries
+        one.mark("<a@x>", State.SENT, "250")
+        assert not one.claim("<a@x>", seen_by_one.attempts + 2)  # sent stays sent

@@ -425,3 +425,25 @@ def test_ctrl_c_before_the_message_is_complete_leaves_it_pending(
 def test_starttls_and_ssl_together_is_a_usage_error(batch: Path) -> None:
     code, _, err = run("send", str(batch), "--smtp-host", "127.0.0.1", "--starttls", "--ssl")
     assert code == 2 and err.strip() == "hata: --starttls ve --ssl birlikte kullanılamaz; birini seçin"
+
+
+def test_a_message_claimed_by_a_concurrent_run_is_not_sent_again(batch: Path) -> None:
+    from formkit.journal import Journal
+
+    now = [0.0]
+
+    def sleep(seconds: float) -> None:  # called by the rate limit, between reading the journal and claiming
+        now[0] += seconds
+        with Journal(batch / "mail-journal.sqlite") as other:
+            entry = other.get(next(e for e in other.entries() if e.file == "B9C3X5.eml").message_id)
+            if entry is not None and entry.state.value == "pending":
+                assert other.claim(entry.message_id, entry.attempts)  # the other run is first
+
+    with smtp_server() as server:
+        settings = mail.SmtpSettings(host="127.0.0.1", port=server.port, timeout=5)
+        summary = mail.send_outbox(batch, settings, rate=60, sleep=sleep, clock=lambda: now[0])
+        assert summary.uncertain == [("B9C3X5.eml", "başka bir gönderim çalışması bu iletiyi üstlendi")]
+        assert sorted(r.rcpt_tos[0] for r in server.handler.received) == [
+            "ilknur.igdir@example.org",
+            "sukru.ozturk@example.com",
+        ]
