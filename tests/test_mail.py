@@ -124,6 +124,7 @@ def test_facts_come_from_the_profile_not_from_code(tmp_path: Path) -> None:
         text.replace("TR41 0001 2009 5940 0005 0000 47", "TR33 0006 1005 1978 6457 8413 26")
         .replace('"780.00"', '"1500.00"')
         .replace("HALK BANKASI", "ZİRAAT BANKASI")
+        .replace('reply_to = ""', 'reply_to = "Yardım Masası <yardim@il.example>"')
         .replace(
             'from = "Mersin İl Sağlık Müdürlüğü E-imza <e-imza@mersin-ism.example>"', 'from = "x@il.example"'
         )
@@ -134,7 +135,10 @@ def test_facts_come_from_the_profile_not_from_code(tmp_path: Path) -> None:
     aile, _ = texts_of(tmp_path / "outbox" / "A4H8P1.eml")
     assert "TR33 0006 1005 1978 6457 8413 26" in aile and "ZİRAAT BANKASI" in aile
     assert "1.800,00 TL" in aile and "TR41" not in aile
-    assert parse(tmp_path / "outbox" / "A4H8P1.eml")["Message-ID"].endswith("@il.example>")
+    message = parse(tmp_path / "outbox" / "A4H8P1.eml")
+    assert message["Message-ID"].endswith("@il.example>")
+    assert message["Reply-To"].addresses[0].addr_spec == "yardim@il.example"
+    assert message["Reply-To"].addresses[0].display_name == "Yardım Masası"
 
 
 def test_html_escapes_every_value(tmp_path: Path) -> None:
