@@ -141,6 +141,8 @@ def mail_command(
     warn_fees(profile)  # the messages quote the profile's fees
     for refusal in result.refused:
         click.echo(f"reddedildi: {refusal.line()}", err=True)
+    for path in result.removed:
+        click.echo(f"silindi: {path.name} (satırı artık manifestte yok)", err=True)
     total = len(result.written) + len(result.unchanged)
     click.echo(
         f"{result.outbox}: {total} ileti ({len(result.written)} yeni/değişen, {len(result.unchanged)} aynı), "

@@ -480,6 +480,7 @@ class OutboxResult:
     written: list[Path] = field(default_factory=list)
     unchanged: list[Path] = field(default_factory=list)
     refused: list[Refusal] = field(default_factory=list)
+    removed: list[Path] = field(default_factory=list)  # messages of rows no longer in the batch
     not_ok: int = 0
 
     @property
@@ -532,7 +533,25 @@ def write_outbox(
             result.written.append(target)
         else:
             result.unchanged.append(target)
+    current = {path.name for path in (*result.written, *result.unchanged)}
+    for path in sorted(box.glob("*.eml")):
+        if path.name not in current and _is_ours(path):  # its row left the batch: `send` must not send it
+            _remove_stale(path)
+            result.removed.append(path)
     return result
+
+
+def _is_ours(path: Path) -> bool:
+    """A message file formkit wrote (it carries X-Formkit-Ref); anything else in the folder is left alone."""
+    try:
+        return (
+            BytesParser(policy=email_policy.default).parsebytes(_head(path), headersonly=True)[
+                "X-Formkit-Ref"
+            ]
+            is not None
+        )
+    except (OSError, ValueError, TypeError, MessageError):
+        return False
 
 
 def _message_date(epoch: str, existing: Path, message_id: str) -> datetime:
@@ -543,8 +562,7 @@ def _message_date(epoch: str, existing: Path, message_id: str) -> datetime:
         except (ValueError, OverflowError, OSError) as exc:
             raise InputError(f"SOURCE_DATE_EPOCH bir tam sayı olmalı: {epoch!r}") from exc
     try:
-        with existing.open("rb") as handle:
-            old = BytesParser(policy=email_policy.default).parse(handle, headersonly=True)
+        old = BytesParser(policy=email_policy.default).parsebytes(_head(existing), headersonly=True)
         if old["Message-ID"] == message_id and old["Date"] is not None:
             when = old["Date"].datetime
             if isinstance(when, datetime) and when.tzinfo is not None:

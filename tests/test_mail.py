@@ -354,3 +354,16 @@ def test_duplicate_refs_and_odd_entries_are_refused_not_fatal(tmp_path: Path) ->
     assert "reddedildi: manifestin 7. kaydı bir nesne değil" in err
     assert "reddedildi: satır 13, Y1: bilinmeyen başvuru türü: 'başka'" in err
     assert "3 ileti" in out
+
+
+def test_a_message_whose_row_left_the_batch_is_removed(tmp_path: Path) -> None:
+    manifest = make_batch(tmp_path)
+    assert run("mail", str(tmp_path))[0] == 0
+    (tmp_path / "outbox" / "not-ours.eml").write_bytes(b"Subject: el ile\n\nmetin\n")
+    manifest["rows"] = [row for row in manifest["rows"] if row.get("ref") != "B9C3X5"]
+    (tmp_path / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")
+    code, _, err = run("mail", str(tmp_path))
+    assert code == 0
+    assert "silindi: B9C3X5.eml (satırı artık manifestte yok)" in err
+    names = sorted(p.name for p in (tmp_path / "outbox").glob("*.eml"))
+    assert names == ["A4H8P1.eml", "K7Q2M9.eml", "not-ours.eml"]
