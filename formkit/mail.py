@@ -350,7 +350,8 @@ class _RawParam(str):
     name = "Content-Disposition"
 
     def fold(self, *, policy: Any) -> str:
-        return f"{self.name}: {self}{policy.linesep}".replace("\n", policy.linesep)
+        linesep = str(policy.linesep)
+        return f"{self.name}: " + str(self).replace("\n", linesep) + linesep
 
 
 def _disposition(turkish_name: str, ascii_name: str) -> _RawParam:
@@ -410,6 +411,10 @@ class Composer:
 
     def compose(self, row: MailRow, *, batch_id: str, pdf: bytes, date: datetime) -> Mail:
         """One message for one row; raises MailError with a Turkish reason when it cannot be built."""
+        if any(_ELEVEN_DIGITS.search(value) for value in (row.name, row.ref, row.e_posta)):
+            raise MailError(
+                "manifestte T.C. kimlik numarasına benzeyen 11 haneli bir sayı var; ileti yazılmadı"
+            )
         message_id = self.message_id(batch_id, row)
         digest = message_id[1:33]
         turkish_name = f"E-imza başvuru paketi - {row.display_name}.pdf"
@@ -446,8 +451,6 @@ class Composer:
         data = msg.as_bytes(policy=email_policy.default)
         if not data.isascii():
             raise MailError("ileti 7 bit ASCII olarak kodlanamadı")
-        if _ELEVEN_DIGITS.search(body_text) or _ELEVEN_DIGITS.search(subject):
-            raise MailError("iletide T.C. kimlik numarasına benzeyen 11 haneli bir sayı var; gönderilmez")
         size = len(data) + data.count(b"\n")  # as it travels: CRLF line ends
         if size > self.max_size:
             raise MailError(

@@ -367,3 +367,26 @@ def test_a_message_whose_row_left_the_batch_is_removed(tmp_path: Path) -> None:
     assert "silindi: B9C3X5.eml (satırı artık manifestte yok)" in err
     names = sorted(p.name for p in (tmp_path / "outbox").glob("*.eml"))
     assert names == ["A4H8P1.eml", "K7Q2M9.eml", "not-ours.eml"]
+
+
+def test_a_tc_number_slipped_into_the_name_is_refused(tmp_path: Path) -> None:
+    manifest = make_batch(tmp_path)
+    manifest["rows"][2]["name"] = f"Ayşe Çelik {FULL_TC}"
+    (tmp_path / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")
+    code, out, err = run("mail", str(tmp_path))
+    assert code == 1 and "satır 4, B9C3X5: manifestte T.C. kimlik numarasına benzeyen" in err
+    assert FULL_TC not in out + err
+    assert not (tmp_path / "outbox" / "B9C3X5.eml").exists()
+
+
+def test_the_two_filename_parameters_fold_with_any_line_end() -> None:
+    from email import policy
+
+    header = mail._disposition("E-imza başvuru paketi - Ayşe Nur ÇELİKÖZ-ŞAHİNOĞLU.pdf", "E_imza.pdf")
+    for linesep in ("\n", "\r\n"):
+        folded = header.fold(policy=policy.default.clone(linesep=linesep))
+        lines = folded.split(linesep)
+        assert lines[-1] == "" and all(len(line) <= 78 for line in lines)
+        assert "\r" not in folded.replace("\r\n", "") and "\n" not in folded.replace(linesep, "")
+        assert lines[0] == "Content-Disposition: attachment;"
+        assert lines[-2] == ' filename="E_imza.pdf"'
