@@ -25,6 +25,7 @@ import html
 import json
 import os
 import re
+import secrets
 import smtplib
 import socket
 import ssl
@@ -51,6 +52,7 @@ from formkit.model import PostalAddress, Profile, Track
 from formkit.resources import asset
 
 MANIFEST_NAME = "manifest.json"
+BATCH_TOKEN_NAME = "mail-id.txt"
 OUTBOX_NAME = "outbox"
 DEFAULT_MAX_SIZE = 10 * 1024 * 1024
 TURKEY = timezone(timedelta(hours=3), "TRT")  # Türkiye has kept UTC+3 all year since 2016
@@ -403,8 +405,12 @@ class Composer:
         self.domain = domain if re.fullmatch(r"[a-z0-9.-]+", domain) else "formkit.invalid"
 
     def message_id(self, batch_id: str, row: MailRow) -> str:
-        """Deterministic per batch and row: the same row of the same batch always has the same Message-ID."""
-        key = "\0".join(("formkit-mail-1", batch_id, str(row.row), row.ref, row.e_posta.lower()))
+        """Deterministic per batch and row: the same packet of the same batch always has the same Message-ID.
+
+        The row is known by its packet reference (stable per applicant) and address, not by its row number:
+        a row added higher up in the HR export shifts every number below it, and must not resend them all.
+        """
+        key = "\0".join(("formkit-mail-1", batch_id, row.ref, row.e_posta.lower()))
         # base32 (a-z, 2-7): 160 bits, and never a run of digits that could pass for a T.C. number
         token = base64.b32encode(hashlib.sha256(key.encode("utf-8")).digest()[:20]).decode("ascii").lower()
         return f"<{token}@{self.domain}>"
@@ -509,6 +515,7 @@ def write_outbox(
     except OSError as exc:
         raise MailError(f"{box}: giden kutusu oluşturulamadı ({exc.strerror or exc})") from exc
     result = OutboxResult(box, refused=list(manifest.refused), not_ok=manifest.not_ok)
+    batch_id = manifest.batch_id or batch_token(folder)
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     for row in manifest.rows:
         target = box / f"{turkish.ascii_safe(row.ref)}.eml"
@@ -526,8 +533,8 @@ def write_outbox(
             _remove_stale(target)
             continue
         try:
-            date = _message_date(epoch, target, composer.message_id(manifest.batch_id, row))
-            mail = composer.compose(row, batch_id=manifest.batch_id, pdf=pdf, date=date)
+            date = _message_date(epoch, target, composer.message_id(batch_id, row))
+            mail = composer.compose(row, batch_id=batch_id, pdf=pdf, date=date)
         except MailError as exc:
             result.refused.append(Refusal(row.row, row.ref, exc.message))
             _remove_stale(target)
@@ -555,6 +562,35 @@ def _is_ours(path: Path) -> bool:
         )
     except (OSError, ValueError, TypeError, MessageError):
         return False
+
+
+def batch_token(folder: Path) -> str:
+    """The batch's identity when its manifest names none: a random token kept in DIR/mail-id.txt.
+
+    Message-IDs must be unique worldwide (mail clients hide a second message with a known Message-ID), so
+    two batch folders must not share them, while one folder keeps its own across reruns.
+    """
+    path = folder / BATCH_TOKEN_NAME
+    for _ in range(2):
+        try:
+            token = path.read_text(encoding="ascii").strip()
+        except FileNotFoundError:
+            try:
+                with path.open("x", encoding="ascii") as handle:  # exclusive: two runs agree on one token
+                    handle.write(secrets.token_hex(16) + "\n")
+            except FileExistsError:
+                pass
+            except OSError as exc:
+                raise MailError(f"{path}: yazılamadı ({exc.strerror or exc})") from exc
+            continue
+        except (OSError, UnicodeDecodeError) as exc:
+            raise MailError(f"{path}: okunamadı ({exc})") from exc
+        if re.fullmatch(r"[0-9a-f]{32}", token):
+            return token
+        raise MailError(
+            f"{path}: bozuk; silip `formkit mail` komutunu yeniden çalıştırın (önce gönderilmemişse)"
+        )
+    raise MailError(f"{path}: oluşturulamadı")
 
 
 def _message_date(epoch: str, existing: Path, message_id: str) -> datetime:

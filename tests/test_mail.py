@@ -390,3 +390,21 @@ def test_the_two_filename_parameters_fold_with_any_line_end() -> None:
         assert "\r" not in folded.replace("\r\n", "") and "\n" not in folded.replace(linesep, "")
         assert lines[0] == "Content-Disposition: attachment;"
         assert lines[-2] == ' filename="E_imza.pdf"'
+
+
+def test_message_ids_survive_shifted_rows_but_differ_between_batch_folders(tmp_path: Path) -> None:
+    one, two = tmp_path / "one", tmp_path / "two"
+    manifest = make_batch(one)
+    make_batch(two)
+    assert run("mail", str(one))[0] == 0 and run("mail", str(two))[0] == 0
+    ids_one = {p.name: parse(p)["Message-ID"] for p in (one / "outbox").glob("*.eml")}
+    ids_two = {p.name: parse(p)["Message-ID"] for p in (two / "outbox").glob("*.eml")}
+    assert not set(ids_one.values()) & set(ids_two.values())
+    # A row added at the top of the export shifts the row numbers; the messages keep their identity.
+    for row in manifest["rows"]:
+        row["row"] += 1
+    (one / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")
+    code, out, _ = run("mail", str(one))
+    assert code == 0
+    assert ids_one == {p.name: parse(p)["Message-ID"] for p in (one / "outbox").glob("*.eml")}
+    assert "0 yeni/değişen, 3 aynı" in out
