@@ -447,3 +447,14 @@ def test_a_message_claimed_by_a_concurrent_run_is_not_sent_again(batch: Path) ->
             "ilknur.igdir@example.org",
             "sukru.ozturk@example.com",
         ]
+
+
+def test_a_bcc_added_by_hand_is_delivered_but_not_shown(batch: Path) -> None:
+    path = batch / "outbox" / "K7Q2M9.eml"
+    raw = path.read_bytes()
+    path.write_bytes(raw.replace(b"\nSubject:", b"\nBcc: arsiv@il.example\nSubject:", 1))
+    with smtp_server() as server:
+        assert send(batch, server)[0] == 0
+        item = next(r for r in server.handler.received if "sukru.ozturk@example.com" in r.rcpt_tos)
+    assert item.rcpt_tos == ["sukru.ozturk@example.com", "arsiv@il.example"]
+    assert item.message["Bcc"] is None and b"arsiv@" not in item.data
