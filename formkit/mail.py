@@ -141,10 +141,10 @@ def read_manifest(folder: Path) -> Manifest:
         parsed = _mail_row(raw, root, index)
         if isinstance(parsed, Refusal):
             refused.append(parsed)
-        elif turkish.ascii_safe(parsed.ref) in refs:  # the .eml file is named after the ref
+        elif eml_name(parsed.ref) in refs:  # the .eml file is named after the ref
             refused.append(Refusal(parsed.row, parsed.ref, "bu paket numarası manifestte birden çok kez var"))
         else:
-            refs.add(turkish.ascii_safe(parsed.ref))
+            refs.add(eml_name(parsed.ref))
             rows.append(parsed)
     return Manifest(folder, batch_id, tuple(rows), tuple(refused), not_ok)
 
@@ -178,6 +178,11 @@ def _mail_row(raw: Mapping[str, Any], root: Path, index: int) -> MailRow | Refus
     return MailRow(
         row, ref, name, turkish.normalise_space(ad), turkish.normalise_space(soyad), track, e_posta, pdf, sha
     )
+
+
+def eml_name(ref: str) -> str:
+    """The outbox file of a packet reference: ASCII, keeping its dashes (`27B9-8TGJ1.eml`)."""
+    return "-".join(turkish.ascii_safe(part) for part in ref.split("-")) + ".eml"
 
 
 def _text(value: object) -> str:
@@ -518,7 +523,7 @@ def write_outbox(
     batch_id = manifest.batch_id or batch_token(folder)
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     for row in manifest.rows:
-        target = box / f"{turkish.ascii_safe(row.ref)}.eml"
+        target = box / eml_name(row.ref)
         try:
             pdf = row.pdf.read_bytes()
         except OSError as exc:

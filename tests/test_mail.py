@@ -408,3 +408,11 @@ def test_message_ids_survive_shifted_rows_but_differ_between_batch_folders(tmp_p
     assert code == 0
     assert ids_one == {p.name: parse(p)["Message-ID"] for p in (one / "outbox").glob("*.eml")}
     assert "0 yeni/değişen, 3 aynı" in out
+
+
+@pytest.mark.parametrize(
+    ("ref", "name"),
+    [("27B9-8TGJ1", "27B9-8TGJ1.eml"), ("ÇŞ 1-ığ", "CS_1-ig.eml"), ("../../etc/passwd", "etc_passwd.eml")],
+)
+def test_outbox_file_names_are_ascii_and_stay_in_the_outbox(ref: str, name: str) -> None:
+    assert mail.eml_name(ref) == name
