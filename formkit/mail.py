@@ -125,7 +125,10 @@ def read_manifest(folder: Path) -> Manifest:
         raise InputError(f"{path}: geçerli bir JSON değil (satır {exc.lineno}: {exc.msg})") from exc
     if not isinstance(data, dict) or not isinstance(data.get("rows"), list):
         raise InputError(f'{path}: {{"rows": [...]}} biçiminde bir manifest değil')
+    batch = data.get("batch")
     batch_id = next((data[k] for k in ("batch_id", "batch", "id") if isinstance(data.get(k), str)), "")
+    if not batch_id and isinstance(batch, dict) and isinstance(batch.get("id"), str):
+        batch_id = batch["id"]  # what `formkit batch` writes: {"batch": {"id": ..., "input": ...}}
     rows: list[MailRow] = []
     refused: list[Refusal] = []
     not_ok = 0
