@@ -17,7 +17,7 @@ import io
 import os
 import tempfile
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -36,6 +36,7 @@ from formkit.pages.cover import draw_cover
 from formkit.pages.form import draw_form, form_values
 from formkit.pages.layout import BOLD, MM, PAGE_H, PAGE_W, STAMP_RED, WHITE, FitError, width
 from formkit.pages.payment import draw_payment
+from formkit.pages.textfit import new_canvas
 from formkit.profile import fee_warning
 from formkit.reference import make_ref
 from formkit.turkish import ascii_safe, upper
@@ -100,7 +101,9 @@ class _OfficialForm:
 class PacketBuilder:
     """Builds packets for one profile; create once per process and call build() per applicant."""
 
-    def __init__(self, profile: Profile, *, official_form: bytes | None = None, editable: bool = False) -> None:
+    def __init__(
+        self, profile: Profile, *, official_form: bytes | None = None, editable: bool = False
+    ) -> None:
         fonts.register()
         self.profile = profile
         self.editable = editable
@@ -125,11 +128,15 @@ class PacketBuilder:
                 row=applicant.row,
             )
             raise ValidationError([problem]) from exc
+        except ValidationError as exc:  # the form's own fit checks: say which record it was
+            if applicant.row is None:
+                raise
+            raise ValidationError([replace(p, row=p.row or applicant.row) for p in exc.problems]) from exc
         return Packet(ref=ref, filename=packet_filename(ref, applicant), data=data, pages=pages)
 
     def _canvas(self, buffer: io.BytesIO, ctx: content.PageContext) -> Canvas:
         reproducible = bool(os.environ.get("SOURCE_DATE_EPOCH", "").strip())
-        canvas = Canvas(buffer, pagesize=(PAGE_W, PAGE_H), invariant=1 if reproducible else 0)
+        canvas: Canvas = new_canvas(buffer, (PAGE_W, PAGE_H), invariant=1 if reproducible else 0)
         name = content.person_name(ctx.applicant.ad, ctx.applicant.soyad)
         canvas.setTitle(f"E-imza ilk başvuru paketi — {name} ({ctx.ref})")
         canvas.setAuthor(self.profile.name)
@@ -193,14 +200,16 @@ class PacketBuilder:
 
 
 def _metadata(reader: PdfReader) -> dict[str, Any]:
-    info = reader.metadata or {}
-    return {key: str(value) for key, value in info.items() if key in ("/Title", "/Author", "/Subject")}
+    info = reader.metadata
+    if info is None:
+        return {}
+    return {key: str(info[key]) for key in ("/Title", "/Author", "/Subject") if key in info}
 
 
 def _copy_marks(labels: Sequence[str], sizes: Sequence[tuple[float, float]]) -> bytes:
     """One overlay page per (copy, official page): the copy mark in a small box in the top margin."""
     buffer = io.BytesIO()
-    canvas = Canvas(buffer, invariant=1)
+    canvas: Canvas = new_canvas(buffer, (PAGE_W, PAGE_H))
     for label in labels:
         for page_w, page_h in sizes:
             canvas.setPageSize((page_w, page_h))

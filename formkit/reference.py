@@ -113,7 +113,7 @@ def make_ref(tc_kimlik_no: str, key: bytes | None = None) -> str:
 
 
 def normalise_ref(text: str) -> str | None:
-    """A reference as typed or read out (`7kq2 m9xdk`, `7KQ2M9XDK`) in its printed form, or None if invalid."""
+    """A reference as typed or read out (`7kq2 m9xdk`) in its printed form; None if it is not valid."""
     compact = "".join(_ALIASES.get(ch, ch) for ch in text.upper() if ch not in " -")
     if len(compact) != SYMBOLS + 1 or any(ch not in _VALUE for ch in compact):
         return None

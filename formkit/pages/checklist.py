@@ -6,17 +6,16 @@ import math
 
 from reportlab.pdfgen.canvas import Canvas
 
-from formkit.model import Track
 from formkit.pages import content
 from formkit.pages.layout import (
     ACCENT,
-    MUTED,
     BOLD,
     BOTTOM_LIMIT,
     CONTENT_W,
     INK,
     LEFT,
     MM,
+    MUTED,
     REGULAR,
     RIGHT,
     STAMP_RED,
@@ -47,7 +46,9 @@ def draw_checklist(canvas: Canvas, ctx: content.PageContext, *, stale_fees: bool
     y = section_title(canvas, "YAPTIKLARINIZI İŞARETLEYİN", y - 5 * MM)
     indent = BOX + 5 * MM
     for item in content.checklist_items(ctx):
-        fitted = fit(item, REGULAR, 10.5, CONTENT_W - indent, min_size=8.5, max_lines=3, field="kontrol", shrink=False)
+        fitted = fit(
+            item, REGULAR, 10.5, CONTENT_W - indent, min_size=8.5, max_lines=3, field="kontrol", shrink=False
+        )
         box_top = y - 0.5
         canvas.setStrokeColor(INK)
         canvas.setLineWidth(0.9)

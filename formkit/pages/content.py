@@ -141,8 +141,7 @@ def next_steps(ctx: PageContext) -> tuple[str, ...]:
     steps = [
         f"{urls.online_islemler} adresinde {BIREYSEL_MENU} menüsünden başvurun; "
         "BAŞVURU NEDENİ olarak İLK BAŞVURU'yu seçin.",
-        "Bu paketteki formun iki nüshasını kontrol edin ve ikisini de mavi tükenmez kalemle "
-        "ıslak imzalayın.",
+        "Bu paketteki formun iki nüshasını kontrol edin ve ikisini de mavi tükenmez kalemle ıslak imzalayın.",
     ]
     if ctx.posts_to_kamusm:
         steps.append(
@@ -150,7 +149,10 @@ def next_steps(ctx: PageContext) -> tuple[str, ...]:
             "taahhütlü gönderin. NÜSHA 2 sizde kalır."
         )
     else:
-        steps.append(OTHER_DEVICE_NOTE.format(phone=profile.kamusm_phone))
+        steps.append(
+            "Başka marka e-imza cihazınız olduğu için formu Kamu SM'ye postalamanız gerekmeyebilir "
+            "(yukarıdaki nota bakın). İki nüshayı da saklayın."
+        )
     steps.append(
         "Ücret, form Kamu SM'ye ulaştıktan sonra Online İşlemler ekranına yansır. Ödemeyi yalnızca "
         "ekranda gördükten sonra aynı menüden yapın (karekod bu sayfayı açar)."
@@ -176,7 +178,8 @@ def checklist_items(ctx: PageContext) -> tuple[str, ...]:
         items.append("İki nüshayı E-imza Kurum Yetkilisine elden teslim ettim.")
     elif ctx.track is Track.AILE_HEKIMI:
         items += [
-            f"{total_text(profile)} tutarını, açıklamayı ödeme sayfasındaki gibi yazarak havale/EFT ile ödedim.",
+            f"{total_text(profile)} tutarını, açıklamayı ödeme sayfasındaki gibi yazarak "
+            "havale/EFT ile ödedim.",
             "Banka dekontunu başvuru formuna iliştirdim.",
             "İki nüshayı dekontla birlikte E-imza Kurum Yetkilisine teslim ettim.",
         ]
@@ -247,7 +250,10 @@ def fee_lines(ctx: PageContext, *, stale: bool) -> tuple[str, ...]:
     elif ctx.track is Track.AILE_HEKIMI:
         lead = f"Ödenecek tutar: {sum_text(profile)}."
     else:
-        lead = "Tutarı Kamu SM, Online İşlemler ekranında gösterir; ödemeyi orada yaparsınız."
+        lead = (
+            "Tutarı Kamu SM, Online İşlemler ekranında gösterir; ödemeyi orada yaparsınız. "
+            f"Rehberdeki tutar: {sum_text(profile)}."
+        )
     lines = [
         lead,
         f"Ücret bilgileri {format_date(fees.valid_from)} tarihlidir ({profile.name}). "
@@ -255,7 +261,7 @@ def fee_lines(ctx: PageContext, *, stale: bool) -> tuple[str, ...]:
     ]
     if stale:
         lines.append(
-            "DİKKAT: Bu tarihten sonra Kamu SM ücretleri değişti; yukarıdaki tutar güncel olmayabilir."
+            "DİKKAT: Bu tarihten sonra Kamu SM ücretleri değişti; buradaki tutar güncel olmayabilir."
         )
     return tuple(lines)
 

@@ -205,17 +205,17 @@ def _no_posting_note(canvas: Canvas, ctx: content.PageContext) -> None:
     left = WINDOW_LEFT * MM
     top = y_top(WINDOW_TOP)
     w = RIGHT - left
-    h = WINDOW_H * MM
+    inner = w - 10 * MM
+    title = fit("POSTALAMA GEREKMEYEBİLİR", BOLD, 10, inner, field="not")
+    note = content.OTHER_DEVICE_NOTE.format(phone=ctx.profile.kamusm_phone)
+    body = fit(note, REGULAR, 9, inner, min_size=7, max_lines=6, field="not", shrink=False)
+    h = title.height + body.height + 12 * MM
     canvas.setFillColor(TINT)
     canvas.roundRect(left, top - h, w, h, 2 * MM, stroke=0, fill=1)
-    inner = w - 10 * MM
-    y = draw_fitted(
-        canvas, fit("POSTALAMA GEREKMEYEBİLİR", BOLD, 10, inner, field="not"), left + 5 * MM, top - 5 * MM,
-        color=ACCENT,
-    )  # fmt: skip
-    note = content.OTHER_DEVICE_NOTE.format(phone=ctx.profile.kamusm_phone)
-    body = fit(note, REGULAR, 9, inner, min_size=7, max_lines=6, field="not")
-    draw_fitted(canvas, body, left + 5 * MM, y - 2 * MM, color=INK)
+    canvas.setFillColor(ACCENT)
+    canvas.rect(left, top - h, 1.6 * MM, h, stroke=0, fill=1)
+    y = draw_fitted(canvas, title, left + 6 * MM, top - 5 * MM, color=ACCENT)
+    draw_fitted(canvas, body, left + 6 * MM, y - 2 * MM, color=INK)
 
 
 def _applicant(canvas: Canvas, ctx: content.PageContext) -> float:
@@ -263,13 +263,15 @@ def _applicant(canvas: Canvas, ctx: content.PageContext) -> float:
 
 
 def _contents(canvas: Canvas, ctx: content.PageContext) -> float:
-    """"What is in this packet" and "questions" side by side, anchored above the footer; returns its top."""
+    """ "What is in this packet" and "questions" side by side, anchored above the footer; returns its top."""
     gap = 8 * MM
     col_w = (CONTENT_W - gap) / 2
     items = content.packet_contents(ctx)
     contacts = content.contacts(ctx)
     size = 8.5
-    left_fits = [fit(item, REGULAR, size, col_w - 5 * MM, min_size=7, max_lines=2, shrink=False) for item in items]
+    left_fits = [
+        fit(item, REGULAR, size, col_w - 5 * MM, min_size=7, max_lines=2, shrink=False) for item in items
+    ]
     right_fits = [fit(c, REGULAR, size, col_w, min_size=7, max_lines=4, shrink=False) for c in contacts]
     body_h = max(
         sum(f.height + 1.2 * MM for f in left_fits), sum(f.height + 1.2 * MM for f in right_fits)
@@ -300,7 +302,16 @@ def _steps(canvas: Canvas, ctx: content.PageContext, top: float, limit: float) -
     steps = content.next_steps(ctx)
     for size, gap in ((9.5, 3.0), (9.0, 2.2), (8.5, 1.6), (8.0, 1.2)):
         fitted = [
-            fit(step, REGULAR, size, CONTENT_W - indent, min_size=size, max_lines=6, field="adımlar", shrink=False)
+            fit(
+                step,
+                REGULAR,
+                size,
+                CONTENT_W - indent,
+                min_size=size,
+                max_lines=6,
+                field="adımlar",
+                shrink=False,
+            )
             for step in steps
         ]
         if y0 - sum(f.height + gap * MM for f in fitted) >= limit + 2 * MM:

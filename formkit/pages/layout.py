@@ -20,7 +20,8 @@ from reportlab.pdfgen.canvas import Canvas
 from formkit import fonts
 
 MM = 72.0 / 25.4
-PAGE_W, PAGE_H = A4
+PAGE_W: float = A4[0]
+PAGE_H: float = A4[1]
 LEFT = 20 * MM  # DIN 5008: 20-25 mm left margin; our blocks start at 20 mm
 RIGHT = PAGE_W - 20 * MM
 CONTENT_W = RIGHT - LEFT
@@ -173,9 +174,9 @@ def fit_block(
     shrink_floor = max(min_size, round(size * 0.85 * 2) / 2)
     candidate = size
     while candidate >= shrink_floor - 1e-9:
-        if all(width(t, font, candidate) <= max_width for t in texts):
-            if len(texts) * candidate * leading <= max_height + 0.01:
-                return Fitted(font, candidate, tuple(texts), candidate * leading)
+        fits_height = len(texts) * candidate * leading <= max_height + 0.01
+        if fits_height and all(width(t, font, candidate) <= max_width for t in texts):
+            return Fitted(font, candidate, tuple(texts), candidate * leading)
         candidate -= 0.5
     candidate = size
     while candidate >= min_size - 1e-9:
@@ -215,9 +216,7 @@ def draw_fitted(
     return top - fitted.height
 
 
-def text(
-    canvas: Canvas, x: float, y: float, value: str, font: str, size: float, color: Color = INK
-) -> None:
+def text(canvas: Canvas, x: float, y: float, value: str, font: str, size: float, color: Color = INK) -> None:
     """Draw one short, known-to-fit line at a baseline."""
     canvas.setFillColor(color)
     canvas.setFont(font, size)

@@ -106,10 +106,11 @@ def _amounts(canvas: Canvas, ctx: content.PageContext, top: float) -> float:
         canvas.setFont(REGULAR, 10.5)
         canvas.drawRightString(amount_x, y - 10.5 * 0.93, format_amount(item.amount, fees.currency))
         y -= 10.5 * 1.45
+    rule = y + 10.5 * 1.45 - 10.5 * 0.93 - 4.5  # under the last item's descenders
     canvas.setStrokeColor(INK)
     canvas.setLineWidth(0.8)
-    canvas.line(LEFT + LABEL_W, y + 5, amount_x, y + 5)
-    y -= 1.5 * MM
+    canvas.line(LEFT + LABEL_W, rule, amount_x, rule)
+    y = rule - 2.5
     text(canvas, LEFT + LABEL_W, y - 13 * 0.93, "Toplam", BOLD, 13)
     canvas.setFont(BOLD, 13)
     canvas.drawRightString(amount_x, y - 13 * 0.93, content.total_text(ctx.profile))
@@ -122,7 +123,13 @@ def _description(canvas: Canvas, ctx: content.PageContext, top: float) -> float:
     """The transfer description in a bold box, made to be copied letter by letter."""
     description = content.transfer_description(ctx.applicant, ctx.profile)
     inner = CONTENT_W - 12 * MM
-    fitted = fit(description, BOLD, 14, inner, min_size=9, max_lines=3, field="havale açıklaması", leading=1.35)
+    try:  # one line is easiest to copy exactly
+        fitted = fit(description, BOLD, 14, inner, min_size=10.5, field="havale açıklaması", leading=1.35)
+    except FitError:
+        fitted = fit(
+            description, BOLD, 14, inner, min_size=9, max_lines=3, field="havale açıklaması", leading=1.35,
+            shrink=False,
+        )  # fmt: skip
     height = fitted.height + 12 * MM
     canvas.setFillColor(TINT)
     canvas.setStrokeColor(ACCENT)
@@ -131,7 +138,9 @@ def _description(canvas: Canvas, ctx: content.PageContext, top: float) -> float:
     draw_fitted(canvas, fitted, LEFT + 6 * MM, top - 5 * MM, color=INK)
     canvas.setFillColor(MUTED)
     canvas.setFont(REGULAR, 7)
-    canvas.drawRightString(RIGHT - 3 * MM, top - height + 2.2 * MM, "boşluklar ve tireler dahil, harfi harfine")
+    canvas.drawRightString(
+        RIGHT - 3 * MM, top - height + 2.2 * MM, "boşluklar ve tireler dahil, harfi harfine"
+    )
     canvas.setStrokeColor(FAINT)
     return top - height
 
