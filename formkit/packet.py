@@ -14,9 +14,11 @@ reportlab-made cover and checklist/payment pages.
 from __future__ import annotations
 
 import io
+import logging
 import os
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -39,7 +41,9 @@ from formkit.pages.payment import draw_payment
 from formkit.pages.textfit import new_canvas
 from formkit.profile import fee_warning
 from formkit.reference import make_ref
+from formkit.sources import open_table
 from formkit.turkish import ascii_safe, upper
+from formkit.validate import applicant_from_values
 
 MAX_OFFICIAL_BYTES = 20 * 1024 * 1024
 
@@ -78,24 +82,41 @@ def build_date() -> date:
 class _OfficialForm:
     """A filled PDF from Kamu SM's portal, checked once; re-read per copy (pypdf shares cloned pages)."""
 
-    def __init__(self, data: bytes) -> None:
+    def __init__(self, data: bytes, label: str = "resmi form") -> None:
+        self.label = label
         if len(data) > MAX_OFFICIAL_BYTES:
-            raise TemplateError("resmi form PDF'i çok büyük (20 MB üstü)")
+            raise TemplateError(f"{label}: PDF çok büyük (20 MB üstü)")
+        if not data[:1024].lstrip().startswith(b"%PDF-"):
+            raise TemplateError(f"{label}: PDF dosyası değil")
         self.data = data
         reader = self.reader()
         self.sizes = tuple((float(p.mediabox.width), float(p.mediabox.height)) for p in reader.pages)
         if not self.sizes:
-            raise TemplateError("resmi form PDF'inde sayfa yok")
+            raise TemplateError(f"{label}: PDF'te sayfa yok")
 
     def reader(self) -> PdfReader:
         try:
-            reader = PdfReader(io.BytesIO(self.data))
-            if reader.is_encrypted:
-                raise TemplateError("resmi form PDF'i şifreli; şifresiz bir çıktı verin")
-            _ = len(reader.pages)
-        except (PdfReadError, PyPdfError, ValueError, KeyError, TypeError) as exc:
-            raise TemplateError(f"resmi form okunabilir bir PDF değil ({exc})") from exc
+            with _quiet_pypdf():
+                reader = PdfReader(io.BytesIO(self.data))
+                if reader.is_encrypted:
+                    raise TemplateError(f"{self.label}: PDF şifreli; şifresiz bir çıktı verin")
+                for page in reader.pages:
+                    _ = page.mediabox
+        except (PdfReadError, PyPdfError, ValueError, KeyError, TypeError, AttributeError) as exc:
+            raise TemplateError(f"{self.label}: okunabilir bir PDF değil ({exc})") from exc
         return reader
+
+
+@contextmanager
+def _quiet_pypdf() -> Iterator[None]:
+    """pypdf logs recoverable damage as warnings on stderr; we report problems ourselves, once."""
+    logger = logging.getLogger("pypdf")
+    level = logger.level
+    logger.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
 
 
 class PacketBuilder:
@@ -183,19 +204,20 @@ class PacketBuilder:
         own = PdfReader(io.BytesIO(buffer.getvalue()))
         writer = PdfWriter()
         try:
-            writer.add_page(own.pages[0])
-            for copy in range(len(labels)):
-                reader = official.reader()
-                for index, page in enumerate(reader.pages):
-                    added = writer.add_page(page)
-                    added.merge_page(marks.pages[copy * len(official.sizes) + index])
-            for page in own.pages[1:]:
-                writer.add_page(page)
-            writer.add_metadata(_metadata(own))
-            out = io.BytesIO()
-            writer.write(out)
+            with _quiet_pypdf():
+                writer.add_page(own.pages[0])
+                for copy in range(len(labels)):
+                    reader = official.reader()
+                    for index, page in enumerate(reader.pages):
+                        added = writer.add_page(page)
+                        added.merge_page(marks.pages[copy * len(official.sizes) + index])
+                for page in own.pages[1:]:
+                    writer.add_page(page)
+                writer.add_metadata(_metadata(own))
+                out = io.BytesIO()
+                writer.write(out)
         except (PdfReadError, PyPdfError, ValueError, KeyError, TypeError) as exc:
-            raise TemplateError(f"resmi form pakete eklenemedi ({exc})") from exc
+            raise TemplateError(f"{official.label}: pakete eklenemedi ({exc})") from exc
         return out.getvalue(), 1 + len(labels) * len(official.sizes) + tail
 
 
@@ -233,6 +255,38 @@ def draw_copy_mark(canvas: Canvas, label: str, page_w: float, page_h: float) -> 
     canvas.setFillColor(STAMP_RED)
     canvas.setFont(BOLD, size)
     canvas.drawString(x + 3 * MM, y + 1.9 * MM, label)
+
+
+def load_applicant(path: Path | None, overrides: Mapping[str, str]) -> Applicant:
+    """One applicant from a JSON/CSV/XLSX file with one record and/or field values (which take precedence).
+
+    Raises InputError for an unusable file and ValidationError listing every problem of the record.
+    """
+    values: dict[str, str] = {}
+    source, row = "komut satırı", None
+    if path is not None:
+        rows = list(open_table(path).rows())
+        if len(rows) != 1:
+            raise InputError(
+                f"{path}: tek bir başvuru sahibi bekleniyor, {len(rows)} kayıt var; "
+                "çok kişi için formkit batch kullanın"
+            )
+        values.update(rows[0].values)
+        source, row = path.name, rows[0].row
+    elif not overrides:
+        raise InputError("başvuru sahibi verilmedi: --input applicant.json ya da --ad, --soyad, --tc, ...")
+    values.update(overrides)
+    return applicant_from_values(values, source=source, row=row)
+
+
+def read_official_form(path: Path) -> bytes:
+    """The bytes of an official (portal-made) form PDF; InputError when it cannot be read."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"{path}: resmi form okunamadı ({exc.strerror or exc})") from exc
+    _OfficialForm(data, label=str(path))  # check it now, naming the file
+    return data
 
 
 def build_packet(applicant: Applicant, profile: Profile, **kw: Any) -> Packet:
