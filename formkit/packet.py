@@ -35,6 +35,7 @@ from formkit.pages import content
 from formkit.pages.checklist import draw_checklist
 from formkit.pages.codes import qr_runs
 from formkit.pages.cover import draw_cover
+from formkit.pages.fastcanvas import PacketCanvas
 from formkit.pages.form import draw_form, form_values
 from formkit.pages.layout import BOLD, MM, PAGE_H, PAGE_W, STAMP_RED, WHITE, FitError, width
 from formkit.pages.payment import draw_payment
@@ -157,7 +158,7 @@ class PacketBuilder:
 
     def _canvas(self, buffer: io.BytesIO, ctx: content.PageContext) -> Canvas:
         reproducible = bool(os.environ.get("SOURCE_DATE_EPOCH", "").strip())
-        canvas: Canvas = new_canvas(buffer, (PAGE_W, PAGE_H), invariant=1 if reproducible else 0)
+        canvas = PacketCanvas(buffer, (PAGE_W, PAGE_H), invariant=1 if reproducible else 0)
         name = content.person_name(ctx.applicant.ad, ctx.applicant.soyad)
         canvas.setTitle(f"E-imza ilk başvuru paketi — {name} ({ctx.ref})")
         canvas.setAuthor(self.profile.name)
