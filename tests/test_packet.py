@@ -278,3 +278,17 @@ def test_official_form_is_used_twice_with_copy_marks(profile: Profile, track: Tr
 def test_unreadable_official_form_is_a_template_error(profile: Profile) -> None:
     with pytest.raises(TemplateError):
         PacketBuilder(profile, official_form=b"%PDF-1.4 this is not really a pdf")
+
+
+def test_recipient_sits_inside_the_dl_window(profile: Profile) -> None:
+    """DIN 680 DL window (90 x 45 mm, 20 mm from the left, 15 mm from the bottom) on an A4 folded in three."""
+    packet = build_packet(applicant(Track.BIREYSEL), profile)
+    mm = 72 / 25.4
+    lines = ("TÜBİTAK BİLGEM Kamu Sertifikasyon Merkezi", "P.K. 74", "41470 Gebze/KOCAELİ", "TAAHHÜTLÜ")
+    found = {
+        t.strip(): (x0, y0, x1, y1) for t, x0, y0, x1, y1 in _boxes(packet.data, 0) if t.strip() in lines
+    }
+    assert set(found) == set(lines)
+    for x0, y0, x1, y1 in found.values():
+        assert 25 * mm - 0.5 <= x0 and x1 <= 100 * mm  # visible even if the sheet shifts 10 mm sideways
+        assert A4[1] - 85 * mm <= y0 and y1 <= A4[1] - 47 * mm  # ... or sits 5 mm high
