@@ -17,10 +17,14 @@ Why it is shaped like this:
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
+import json
 import logging
+import os
 import re
+import tempfile
 import threading
 import tomllib
 import warnings
@@ -45,7 +49,7 @@ from pypdf.generic import (
 from reportlab.lib.colors import Color
 
 from formkit import fonts
-from formkit.errors import TemplateError, ValidationError
+from formkit.errors import InputError, TemplateError, ValidationError
 from formkit.model import Problem
 from formkit.pages import textfit
 from formkit.pages.form import as_bool
@@ -976,6 +980,56 @@ def fill(template: Template | bytes, values: Mapping[str, str | bool], *, flatte
     if not isinstance(template, Template):
         template = Template.from_bytes(template)
     return template.fill(values, flatten=flatten)
+
+
+def load_values(path: Path | str) -> dict[str, str | bool]:
+    """A values file: a JSON object of field name → text or true/false (nested objects give dotted names)."""
+    path = Path(path)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8-sig"))
+    except OSError as exc:
+        raise InputError(f"{path}: okunamadı ({exc.strerror or exc})") from exc
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise InputError(f"{path}: geçerli bir JSON dosyası değil ({exc})") from exc
+    if not isinstance(data, dict):
+        raise InputError(f"{path}: alan adlarından değerlere bir JSON nesnesi bekleniyor")
+    out: dict[str, str | bool] = {}
+
+    def walk(prefix: str, obj: Mapping[str, Any]) -> None:
+        for key, value in obj.items():
+            name = f"{prefix}.{key}" if prefix else str(key)
+            if isinstance(value, dict):
+                walk(name, value)
+            elif isinstance(value, bool | str):
+                out[name] = value
+            elif isinstance(value, int | float):
+                out[name] = str(value)
+            elif value is None:
+                out[name] = ""
+            else:
+                raise InputError(f"{path}, {name}: metin veya true/false bekleniyor")
+
+    walk("", data)
+    return out
+
+
+def write_pdf(path: Path | str, data: bytes) -> Path:
+    """Write atomically (temporary file in the same folder, then os.replace): never a half-written PDF."""
+    path = Path(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+            os.replace(tmp, path)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+            raise
+    except OSError as exc:
+        raise InputError(f"{path}: yazılamadı ({exc.strerror or exc})") from exc
+    return path
 
 
 def load_map(path: Path | str) -> dict[str, str]:
