@@ -292,3 +292,19 @@ def test_recipient_sits_inside_the_dl_window(profile: Profile) -> None:
     for x0, y0, x1, y1 in found.values():
         assert 25 * mm - 0.5 <= x0 and x1 <= 100 * mm  # visible even if the sheet shifts 10 mm sideways
         assert A4[1] - 85 * mm <= y0 and y1 <= A4[1] - 47 * mm  # ... or sits 5 mm high
+
+
+def test_editable_copies_keep_their_fields(profile: Profile) -> None:
+    builder = PacketBuilder(profile, editable=True)
+    packet = builder.build(applicant(Track.AILE_HEKIMI))
+    assert packet.pages == EXPECTED_PAGES[Track.AILE_HEKIMI]
+    reader = PdfReader(io.BytesIO(packet.data))
+    fields = reader.get_fields() or {}
+    assert fields["nusha1.ad"]["/V"] == "İlknur"
+    assert fields["nusha2.soyad"]["/V"] == "Iğdır"
+    assert fields["nusha1.tc_kimlik_no"]["/V"] == TC
+    assert fields["nusha1.nusha"]["/V"] == "NÜSHA 1/2 — Kurum Yetkilisine teslim edilecek"
+    assert fields["nusha2.nusha"]["/V"] == "NÜSHA 2/2 — Kurum Yetkilisine teslim edilecek"
+    assert "KONTROL LİSTESİ" in reader.pages[3].extract_text()
+    assert "/Annots" not in reader.pages[0]  # the cover has no fields
+    assert builder.build(applicant(Track.AILE_HEKIMI)).data == packet.data
