@@ -24,6 +24,7 @@ import zlib
 from functools import lru_cache
 from typing import Any
 
+from reportlab import rl_config
 from reportlab.lib.colors import Color
 from reportlab.lib.rl_accel import fp_str
 from reportlab.pdfbase import pdfdoc, pdfmetrics
@@ -39,6 +40,8 @@ _PRIMED = frozenset(PRIME) | _ASCII
 _MEMO: dict[tuple[str, float, float, float, float, str], str] = {}
 _MEMO_LIMIT = 60000
 _FONT_FILES: dict[tuple[str, tuple[int, ...]], tuple[bytes, int]] = {}
+_ARRAYS: dict[tuple[int, ...], bytes] = {}
+_CMAPS: dict[str, bytes] = {}
 _enabled = True
 
 
@@ -48,6 +51,8 @@ def set_caching(enabled: bool) -> None:
     _enabled = enabled
     _MEMO.clear()
     _FONT_FILES.clear()
+    _ARRAYS.clear()
+    _CMAPS.clear()
 
 
 class PacketCanvas(Canvas):  # type: ignore[misc]
@@ -67,8 +72,18 @@ class PacketCanvas(Canvas):  # type: ignore[misc]
         for name in (regular, bold):
             font = pdfmetrics.getFont(name)
             _install_font_file_memo(font)
+            _install_font_object_memo(font)
             font.splitString(PRIME, doc)
             font.getSubsetInternalName(0, doc)
+
+    def save(self) -> None:
+        """Write the PDF with Flate-only streams (reportlab adds ASCII85 by default: 25 % larger, slower)."""
+        a85 = rl_config.useA85
+        rl_config.useA85 = 0
+        try:
+            super().save()
+        finally:
+            rl_config.useA85 = a85
 
     def drawString(
         self,
@@ -193,6 +208,54 @@ def _install_font_file_memo(font: Any) -> None:
 
     face.addSubsetObjects = types.MethodType(add_subset_objects, face)
     face._formkit_memo = True
+
+
+class _FormattedArray(pdfdoc.PDFObject):  # type: ignore[misc]
+    """A PDFArray of numbers (a font's /Widths) formatted once per process."""
+
+    def __init__(self, array: Any) -> None:
+        self.array = array
+        self.key = tuple(array.sequence)
+
+    def format(self, document: Any) -> bytes:
+        if not _enabled:
+            return bytes(self.array.format(document))
+        data = _ARRAYS.get(self.key)
+        if data is None:
+            data = _ARRAYS[self.key] = bytes(self.array.format(document))
+        return data
+
+
+def _install_font_object_memo(font: Any) -> None:
+    """After reportlab made a font's PDF objects, reuse the formatted /Widths and compressed /ToUnicode."""
+    if getattr(font, "_formkit_memo", False):
+        return
+    original = font.addObjects
+
+    def add_objects(doc: Any) -> None:
+        original(doc)
+        if not _enabled:
+            return
+        for obj in doc.idToObject["BasicFonts"].dict.values():
+            widths = getattr(obj, "Widths", None)
+            if isinstance(widths, pdfdoc.PDFArray) and all(type(w) is int for w in widths.sequence):
+                obj.Widths = _FormattedArray(widths)
+            cmap_ref = getattr(obj, "ToUnicode", None)
+            stream = doc.idToObject.get(getattr(cmap_ref, "name", None))
+            if (
+                isinstance(stream, pdfdoc.PDFStream)
+                and isinstance(stream.content, str)
+                and stream.filters == [pdfdoc.PDFZCompress]
+                and "Filter" not in stream.dictionary.dict
+            ):
+                cached = _CMAPS.get(stream.content)
+                if cached is None:
+                    cached = _CMAPS[stream.content] = zlib.compress(stream.content.encode("utf8"))
+                stream.content = cached
+                stream.dictionary["Filter"] = pdfdoc.PDFArray([pdfdoc.PDFName("FlateDecode")])
+
+    font.addObjects = add_objects
+    font._formkit_memo = True
 
 
 @lru_cache(maxsize=1024)
