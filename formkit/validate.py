@@ -19,7 +19,7 @@ from stdnum.tr import tckimlik
 from formkit import turkish
 from formkit.errors import ValidationError
 from formkit.model import Applicant, Problem, Track, mask_tc
-from formkit.sources import FIELDS, MOJIBAKE, REQUIRED_FIELDS, RawRow, canonical_field
+from formkit.sources import FIELDS, MOJIBAKE, RawRow, canonical_field
 
 DEFAULT_SERTIFIKA_SURESI = "3 Yıl"
 DEFAULT_KART_OKUYUCU = "Mini Kart Okuyucu"
@@ -51,6 +51,11 @@ _PHONE_CHARS = re.compile(r"[0-9+()\-./ ]+")
 _DMY = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})")
 _YMD = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]00:00(?::00)?)?")
 _NAME_FIELDS = ("ad", "soyad")
+
+
+def mask_digits(text: str) -> str:
+    """Mask every run of 10 or more digits (a T.C. number where it should not be) before showing text."""
+    return re.sub(r"\d{10,}", lambda match: mask_tc(match.group(0)), text)
 
 
 def parse_track(text: str) -> Track | None:
@@ -138,7 +143,9 @@ class _Row:
     def text(self, name: str) -> str | None:
         """The cleaned value ("" when absent); None when it holds control characters or garbled letters."""
         value = (self.values.get(name) or "").strip(" \t\u00a0")
-        bad = next((ch for ch in value if unicodedata.category(ch) in _FORBIDDEN_CATEGORIES), None)
+        bad = None
+        if not value.isprintable():  # fast path: printable text holds none of the forbidden categories
+            bad = next((ch for ch in value if unicodedata.category(ch) in _FORBIDDEN_CATEGORIES), None)
         if bad is not None:
             self.fail(name, f"kontrol karakteri içeremez (U+{ord(bad):04X}: satır sonu, sekme vb.); silin")
             return None
@@ -313,7 +320,7 @@ def _basvuru_turu(r: _Row) -> Track | None:
         return None
     track = parse_track(value)
     if track is None:
-        shown = value if len(value) <= 40 else value[:37] + "..."
+        shown = mask_digits(value if len(value) <= 40 else value[:37] + "...")
         r.fail("basvuru_turu", f"'{shown}' tanınmadı; kabul edilenler: {accepted_track_words()}")
     return track
 
@@ -342,11 +349,33 @@ def _yes_no(r: _Row, name: str) -> bool | None:
     return None
 
 
-__all__ = [
-    "REQUIRED_FIELDS",
-    "accepted_track_words",
-    "applicant_from_values",
-    "parse_track",
-    "validate_all",
-    "validate_row",
-]
+# --- reports -------------------------------------------------------------------------------------------
+
+Result = tuple[RawRow, Applicant | list[Problem]]
+
+
+def report(results: Iterable[Result]) -> dict[str, object]:
+    """The `formkit validate --json` document: counts, then one entry per row (field = canonical name)."""
+    rows: list[dict[str, object]] = []
+    valid = invalid = 0
+    for raw, result in results:
+        problems = result if isinstance(result, list) else []
+        valid += not problems
+        invalid += bool(problems)
+        rows.append(
+            {
+                "row": raw.row,
+                "ok": not problems,
+                "problems": [{"field": p.field, "message": p.message} for p in problems],
+            }
+        )
+    return {"valid": valid, "invalid": invalid, "rows": rows}
+
+
+def summary_line(source: str, results: list[Result]) -> str:
+    """One Turkish line after the problems: how many rows, how many valid."""
+    invalid = sum(isinstance(result, list) for _, result in results)
+    total = len(results)
+    if not invalid:
+        return f"{source}: {total} satır, hepsi geçerli"
+    return f"{source}: {total} satır; {total - invalid} geçerli, {invalid} hatalı"

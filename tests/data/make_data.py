@@ -195,9 +195,10 @@ def main() -> None:
 
     # Demo data (README: make demo): a Turkish "CSV UTF-8" HR export, all rows valid.
     EXAMPLES.mkdir(exist_ok=True)
-    demo = csv_text(EXCEL_TR_HEADERS, rows, ";", "\r\n")
+    demo_rows = [[*r, "Evet" if r[1] == "Şahin" else "Hayır"] for r in rows]
+    demo = csv_text([*EXCEL_TR_HEADERS, "BAŞKA MARKA E-İMZA CİHAZI"], demo_rows, ";", "\r\n")
     (EXAMPLES / "applicants.csv").write_bytes(b"\xef\xbb\xbf" + demo.encode())
-    applicant = dict(zip(CANONICAL, rows[0], strict=True))
+    applicant = dict(zip(CANONICAL, rows[0], strict=True)) | {"baska_marka_cihaz": "hayır"}
     (EXAMPLES / "applicant.json").write_text(
         json.dumps(applicant, ensure_ascii=False, indent=2) + "\n", "utf-8"
     )
