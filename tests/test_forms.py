@@ -315,3 +315,16 @@ def test_map_renames_and_reports_unmapped_required(tmp_path: Path) -> None:
     bad.write_text("[fields\n", encoding="utf-8")
     with pytest.raises(TemplateError, match="TOML"):
         forms.load_map(bad)
+
+
+def test_text_outside_the_font_pack_still_embeds_and_missing_glyphs_are_reported(
+    template: forms.Template,
+) -> None:
+    pdf = forms.fill(template, {"ad": "Жанна", "soyad": "IĞDIR", "basvuru_nedeni_ilk": True})
+    reader = PdfReader(io.BytesIO(pdf))
+    text = reader.pages[0].extract_text()
+    assert "Жанна" in text and "IĞDIR" in text
+    for font in fonts_of(reader.pages[0]):
+        assert_embedded(font)
+    with pytest.raises(ValidationError, match="yazı tipinde olmayan"):
+        forms.fill(template, {"ad": "漢字"})

@@ -1,0 +1,128 @@
+"""Content streams for filled-in values without a reportlab document per record.
+
+reportlab embeds a fresh font subset each time a document is saved, and for a one-page overlay that (subset,
+compress, format widths) is most of the cost of filling a form. Here the fonts are subset ONCE per process
+over a fixed repertoire (Windows-1254 plus a few signs: every Turkish and Western European name; kept small
+because the subsets are copied into every output) by saving one reportlab "font pack" PDF. Its font objects
+are copied into every output, and each record's values become a small content stream written here, with
+text encoded through the pack's own subset codes (`TTFont.splitString` on the pack's document). Text outside
+the repertoire is not handled here: `covers()` tells the caller to fall back to a reportlab overlay.
+"""
+
+from __future__ import annotations
+
+import io
+import unicodedata
+import zlib
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from reportlab.pdfbase import pdfmetrics
+
+from formkit import fonts
+from formkit.pages import textfit
+
+RGB = tuple[float, float, float]
+
+
+def _repertoire() -> str:
+    chars: list[str] = []
+    for code in range(32, 256):
+        try:
+            chars.append(bytes([code]).decode("cp1254"))
+        except UnicodeDecodeError:
+            continue
+    chars += list("ƏəÇçĞğİıÖöŞşÜü€₺–—‘’“”„•…‰′″№")  # Azerbaijani ə, the lira sign, ...
+    seen = dict.fromkeys(ch for ch in chars if unicodedata.category(ch)[0] != "C")
+    return "".join(seen)
+
+
+@dataclass(frozen=True)
+class FontPack:
+    """The process-wide font subsets: PDF bytes holding them, and how to encode text for them."""
+
+    pdf: bytes  # a one-page reportlab PDF whose page resources hold every subset of both fonts
+    chars: frozenset[str]
+    doc: Any  # the reportlab document the subset codes belong to (kept alive for splitString)
+
+    def covers(self, text: str) -> bool:
+        return all(ch in self.chars for ch in text)
+
+
+@cache
+def pack(with_bold: bool = True) -> FontPack:
+    """Build a font pack once per process (≈ 0.1 s): the regular font, and the bold one if asked for."""
+    regular, bold = fonts.register()
+    names = (regular, bold) if with_bold else (regular,)
+    buf = io.BytesIO()
+    canvas = textfit.new_canvas(buf, (600, 200))
+    text = _repertoire()
+    usable = []
+    for name in names:
+        face = pdfmetrics.getFont(name).face
+        usable.append({ch for ch in text if ord(ch) in face.charToGlyph})
+        canvas.setFont(name, 8)
+        canvas.drawString(0, 100, text)
+    canvas.showPage()
+    doc = canvas._doc  # the subset states are keyed by this document; keep it alive with the pack
+    states = {name: pdfmetrics.getFont(name).state[doc] for name in names}
+    canvas.save()
+    for name, state in states.items():  # reportlab drops a document's subset state once it is written
+        pdfmetrics.getFont(name).state[doc] = state
+    return FontPack(buf.getvalue(), frozenset(set.intersection(*usable)), doc)
+
+
+def _n(value: float) -> bytes:
+    text = f"{value:.3f}".rstrip("0").rstrip(".")
+    return (text if text not in ("", "-0") else "0").encode()
+
+
+def _escape(raw: bytes) -> bytes:
+    return raw.replace(b"\\", b"\\\\").replace(b"(", b"\\(").replace(b")", b"\\)").replace(b"\r", b"\\r")
+
+
+class Stream:
+    """Builds one content stream (text runs and check marks) in the pack's encoding."""
+
+    def __init__(self, font_pack: FontPack) -> None:
+        self.pack = font_pack
+        self.ops: list[bytes] = []
+
+    def text(self, fitted: textfit.Fitted, rgb: RGB) -> None:
+        font = pdfmetrics.getFont(fitted.font)
+        doc = self.pack.doc
+        ops = self.ops
+        ops.append(b"%s %s %s rg BT %s Tc" % (_n(rgb[0]), _n(rgb[1]), _n(rgb[2]), _n(fitted.char_space)))
+        size = _n(fitted.size)
+        for x, y, run in fitted.runs:
+            ops.append(b"1 0 0 1 %s %s Tm" % (_n(x), _n(y)))
+            for subset, raw in font.splitString(run, doc):
+                name = font.getSubsetInternalName(subset, doc).encode()
+                ops.append(b"%s %s Tf (%s) Tj" % (name, size, _escape(raw)))
+        ops.append(b"ET")
+
+    def mark(self, rect: tuple[float, float, float, float], rgb: RGB, radio: bool) -> None:
+        x, y, w, h = rect
+        color = b"%s %s %s" % (_n(rgb[0]), _n(rgb[1]), _n(rgb[2]))
+        if radio:  # a filled dot: four Bézier quarter circles
+            cx, cy, r = x + w / 2, y + h / 2, min(w, h) * 0.25
+            k = r * 0.5523
+            quarters = [
+                (cx + r, cy + k, cx + k, cy + r, cx, cy + r),
+                (cx - k, cy + r, cx - r, cy + k, cx - r, cy),
+                (cx - r, cy - k, cx - k, cy - r, cx, cy - r),
+                (cx + k, cy - r, cx + r, cy - k, cx + r, cy),
+            ]
+            curves = b" ".join(b" ".join(_n(v) for v in q) + b" c" for q in quarters)
+            self.ops.append(b"q %s rg %s %s m %s f Q" % (color, _n(cx + r), _n(cy), curves))
+            return
+        points, width = textfit.tick_geometry(x, y, w, h)
+        (x1, y1), (x2, y2), (x3, y3) = points
+        self.ops.append(
+            b"q %s RG %s w 1 J 1 j %s %s m %s %s l %s %s l S Q"
+            % (color, _n(width), _n(x1), _n(y1), _n(x2), _n(y2), _n(x3), _n(y3))
+        )
+
+    def compressed(self) -> bytes:
+        return zlib.compress(b"\n".join(self.ops), 6)
