@@ -119,6 +119,7 @@ class _Widget:
     on_state: str  # this widget's on appearance name ("" for text)
     hidden: bool
     has_ap: bool
+    frame: fastdraw.Frame | None = None  # border/background from /MK, drawn when flattening
 
 
 @dataclass(frozen=True)
@@ -401,7 +402,9 @@ class Template:
                 [str(s)[1:] for s in normal if s != "/Off"] if isinstance(normal, DictionaryObject) else []
             )
             hidden = bool(int(_get(w, "/F", 0)) & _F_HIDDEN)
-            widgets.append(_Widget(wkey, page, rect, states[0] if states else "", hidden, ap is not None))
+            frame = _frame(w)
+            on = states[0] if states else ""
+            widgets.append(_Widget(wkey, page, rect, on, hidden, ap is not None, frame))
         if not name:
             return
         ft = inh.get("/FT")
@@ -657,6 +660,15 @@ class Template:
         )
         covered = True
         font_pack = fastdraw.pack(with_bold)
+        # borders and backgrounds the widgets drew: every visible widget when flattening (the widgets go),
+        # the filled text widgets when editable (their new appearance replaces the template's)
+        framed = (
+            self._fields.values() if with_defaults else [f for f, what in plan if isinstance(what, tuple)]
+        )
+        for f in framed:
+            for w in f.widgets:
+                if w.frame is not None and not w.hidden and w.page >= 0:
+                    draws.setdefault(w.page, []).append(("frame", w.rect, w.frame, f.info.type == "radio"))
         for f, what in items:
             if isinstance(what, tuple):
                 for w, fitted in what[1]:
@@ -679,6 +691,8 @@ class Template:
                 for item in draws[index]:
                     if item[0] == "text":
                         stream.text(item[1], item[2])
+                    elif item[0] == "frame":
+                        stream.frame(item[1], item[2], circle=item[3])
                     else:
                         stream.mark(item[1], item[2], item[3])
                 streams[index] = stream.compressed()
@@ -689,6 +703,9 @@ class Template:
         canvas = textfit.new_canvas(buf, (box[2], box[3]))
         for index in order:
             for item in draws[index]:
+                if item[0] == "frame":
+                    fastdraw.draw_frame(canvas, item[1], item[2], circle=item[3])
+                    continue
                 color = Color(*item[2])
                 canvas.setFillColor(color)
                 canvas.setStrokeColor(color)
@@ -1012,6 +1029,42 @@ def _assemble(base: _Base, parts: list[tuple[int, bytes]], size: int) -> bytes:
         % (size, base.root, base.info, digest.encode(), digest.encode(), pos)
     )
     return b"".join(chunks)
+
+
+def _color(value: Any) -> tuple[float, float, float] | None:
+    """A /MK colour array (gray, RGB or CMYK) as RGB; None for no colour (transparent)."""
+    if not isinstance(value, list) or len(value) not in (1, 3, 4):
+        return None
+    try:
+        v = [float(x) for x in value]
+    except (TypeError, ValueError):
+        return None
+    if len(v) == 1:
+        return (v[0], v[0], v[0])
+    if len(v) == 3:
+        return (v[0], v[1], v[2])
+    c, m, y, k = v
+    return ((1 - c) * (1 - k), (1 - m) * (1 - k), (1 - y) * (1 - k))
+
+
+def _frame(widget: Any) -> fastdraw.Frame | None:
+    """The border and background a viewer draws for a widget, from /MK /BG, /MK /BC, /BS (or /Border)."""
+    mk = _get(widget, "/MK")
+    background = _color(_get(mk, "/BG"))
+    border = _color(_get(mk, "/BC"))
+    bs = _get(widget, "/BS")
+    width = 1.0
+    style = "S"
+    if bs is not None:
+        width = float(_get(bs, "/W", 1) or 0)
+        style = str(_get(bs, "/S", "/S"))[1:] or "S"
+    elif isinstance(_get(widget, "/Border"), list) and len(_get(widget, "/Border")) >= 3:
+        width = float(_get(widget, "/Border")[2])
+    if border is None:
+        width = 0.0
+    if background is None and width <= 0:
+        return None
+    return fastdraw.Frame(background, border, width, style)
 
 
 def _text(value: Any) -> str:

@@ -328,3 +328,35 @@ def test_text_outside_the_font_pack_still_embeds_and_missing_glyphs_are_reported
         assert_embedded(font)
     with pytest.raises(ValidationError, match="yazı tipinde olmayan"):
         forms.fill(template, {"ad": "漢字"})
+
+
+def test_two_pages_of_different_sizes() -> None:
+    template = forms.Template.from_path(DATA / "two-page-form.pdf")
+    pages = {f.name: f.page for f in template.fields}
+    assert pages == {"ad": 1, "not": 2, "kabul": 2}
+    pdf = forms.fill(template, {"ad": "Gülşen", "not": "Birinci satır\nİkinci satır", "kabul": "Evet"})
+    reader = PdfReader(io.BytesIO(pdf))
+    assert "Gülşen" in reader.pages[0].extract_text()
+    second = reader.pages[1].extract_text()
+    assert "Birinci satır" in second and "İkinci satır" in second and "Gülşen" not in second
+    assert [float(v) for v in reader.pages[1].mediabox] == [50, 50, 842, 595]
+    document = pdfium.PdfDocument(pdf)
+    assert document[1].get_size() == (792, 545)
+    image = document[1].render(scale=1).to_pil().convert("L")
+    x1, y1, x2, y2 = next(f.rect for f in template.fields if f.name == "kabul")
+    top = 595  # pdfium renders the MediaBox: image row 0 is y = 595, column 0 is x = 50
+    box = image.crop((int(x1 - 50) + 2, int(top - y2) + 2, int(x2 - 50) - 2, int(top - y1) - 2))
+    assert sum(box.histogram()[:128]) > 5
+
+
+def test_radio_dot_is_drawn_only_for_the_chosen_option() -> None:
+    template = forms.Template.from_path(DATA / "foreign-form.pdf")
+    pdf = forms.fill(template, {"cinsiyet": "E"})
+    image = pdfium.PdfDocument(pdf)[0].render(scale=1).to_pil().convert("L")
+    h = image.size[1]
+    # the two radio widgets: K at x=72, E at x=120, both 14 pt at y=440
+    dark = {}
+    for option, x in (("K", 72), ("E", 120)):
+        box = image.crop((x + 3, int(h - 454) + 3, x + 11, int(h - 440) - 3))
+        dark[option] = sum(box.histogram()[:128])
+    assert dark["E"] > 5 and dark["K"] == 0

@@ -26,6 +26,50 @@ from formkit.pages import textfit
 RGB = tuple[float, float, float]
 
 
+@dataclass(frozen=True)
+class Frame:
+    """A widget's border and background (from /MK and /BS), drawn when its widget is flattened away."""
+
+    background: RGB | None
+    border: RGB | None
+    width: float
+    style: str = "S"  # S solid, D dashed, U underline (B and I are drawn solid)
+
+
+def _frame_geometry(
+    rect: tuple[float, float, float, float], frame: Frame
+) -> tuple[float, float, float, float]:
+    x, y, w, h = rect
+    inset = frame.width / 2
+    return x + inset, y + inset, max(0.0, w - frame.width), max(0.0, h - frame.width)
+
+
+def draw_frame(canvas: Any, rect: tuple[float, float, float, float], frame: Frame, *, circle: bool) -> None:
+    """The same frame with reportlab (fallback path)."""
+    canvas.saveState()
+    if frame.background is not None:
+        canvas.setFillColorRGB(*frame.background)
+        if circle:
+            canvas.circle(
+                rect[0] + rect[2] / 2, rect[1] + rect[3] / 2, min(rect[2], rect[3]) / 2, stroke=0, fill=1
+            )
+        else:
+            canvas.rect(*rect, stroke=0, fill=1)
+    if frame.border is not None and frame.width > 0:
+        canvas.setStrokeColorRGB(*frame.border)
+        canvas.setLineWidth(frame.width)
+        if frame.style == "D":
+            canvas.setDash(3, 3)
+        x, y, w, h = _frame_geometry(rect, frame)
+        if frame.style == "U":
+            canvas.line(x, y, x + w, y)
+        elif circle:
+            canvas.circle(x + w / 2, y + h / 2, min(w, h) / 2, stroke=1, fill=0)
+        else:
+            canvas.rect(x, y, w, h, stroke=1, fill=0)
+    canvas.restoreState()
+
+
 def _repertoire() -> str:
     chars: list[str] = []
     for code in range(32, 256):
@@ -82,6 +126,19 @@ def _escape(raw: bytes) -> bytes:
     return raw.replace(b"\\", b"\\\\").replace(b"(", b"\\(").replace(b")", b"\\)").replace(b"\r", b"\\r")
 
 
+def _circle(cx: float, cy: float, r: float) -> bytes:
+    """A closed circle path: four Bézier quarter circles."""
+    k = r * 0.5523
+    quarters = [
+        (cx + r, cy + k, cx + k, cy + r, cx, cy + r),
+        (cx - k, cy + r, cx - r, cy + k, cx - r, cy),
+        (cx - r, cy - k, cx - k, cy - r, cx, cy - r),
+        (cx + k, cy - r, cx + r, cy - k, cx + r, cy),
+    ]
+    curves = b" ".join(b" ".join(_n(v) for v in q) + b" c" for q in quarters)
+    return b"%s %s m %s h" % (_n(cx + r), _n(cy), curves)
+
+
 class Stream:
     """Builds one content stream (text runs and check marks) in the pack's encoding."""
 
@@ -102,20 +159,36 @@ class Stream:
                 ops.append(b"%s %s Tf (%s) Tj" % (name, size, _escape(raw)))
         ops.append(b"ET")
 
+    def frame(self, rect: tuple[float, float, float, float], frame: Frame, *, circle: bool) -> None:
+        ops = [b"q"]
+        if frame.background is not None:
+            bg = frame.background
+            ops.append(b"%s %s %s rg" % (_n(bg[0]), _n(bg[1]), _n(bg[2])))
+            if circle:
+                x, y, w, h = rect
+                ops.append(_circle(x + w / 2, y + h / 2, min(w, h) / 2) + b" f")
+            else:
+                ops.append(b"%s %s %s %s re f" % tuple(_n(v) for v in rect))
+        if frame.border is not None and frame.width > 0:
+            bc = frame.border
+            ops.append(b"%s %s %s RG %s w" % (_n(bc[0]), _n(bc[1]), _n(bc[2]), _n(frame.width)))
+            if frame.style == "D":
+                ops.append(b"[3 3] 0 d")
+            x, y, w, h = _frame_geometry(rect, frame)
+            if frame.style == "U":
+                ops.append(b"%s %s m %s %s l S" % (_n(x), _n(y), _n(x + w), _n(y)))
+            elif circle:
+                ops.append(_circle(x + w / 2, y + h / 2, min(w, h) / 2) + b" S")
+            else:
+                ops.append(b"%s %s %s %s re S" % (_n(x), _n(y), _n(w), _n(h)))
+        ops.append(b"Q")
+        self.ops.append(b" ".join(ops))
+
     def mark(self, rect: tuple[float, float, float, float], rgb: RGB, radio: bool) -> None:
         x, y, w, h = rect
         color = b"%s %s %s" % (_n(rgb[0]), _n(rgb[1]), _n(rgb[2]))
-        if radio:  # a filled dot: four Bézier quarter circles
-            cx, cy, r = x + w / 2, y + h / 2, min(w, h) * 0.25
-            k = r * 0.5523
-            quarters = [
-                (cx + r, cy + k, cx + k, cy + r, cx, cy + r),
-                (cx - k, cy + r, cx - r, cy + k, cx - r, cy),
-                (cx - r, cy - k, cx - k, cy - r, cx, cy - r),
-                (cx + k, cy - r, cx + r, cy - k, cx + r, cy),
-            ]
-            curves = b" ".join(b" ".join(_n(v) for v in q) + b" c" for q in quarters)
-            self.ops.append(b"q %s rg %s %s m %s f Q" % (color, _n(cx + r), _n(cy), curves))
+        if radio:  # a filled dot
+            self.ops.append(b"q %s rg %s f Q" % (color, _circle(x + w / 2, y + h / 2, min(w, h) * 0.25)))
             return
         points, width = textfit.tick_geometry(x, y, w, h)
         (x1, y1), (x2, y2), (x3, y3) = points
