@@ -295,10 +295,12 @@ class Template:
             raise
         except FileNotDecryptedError as exc:
             raise self._fail("şifreli; açmak için parola gerekiyor") from exc
-        except (PdfReadError, PyPdfError, ValueError, KeyError, TypeError, AttributeError, IndexError) as exc:
-            raise self._fail("PDF okunamıyor (bozuk, eksik veya başlıktan sonrası geçersiz)") from exc
         except (RecursionError, MemoryError) as exc:
             raise self._fail("PDF çözümlenemedi (iç içe yapı çok derin veya çok büyük)") from exc
+        except (PdfReadError, PyPdfError) as exc:
+            raise self._fail("PDF okunamıyor (bozuk, eksik veya başlıktan sonrası geçersiz)") from exc
+        except Exception as exc:
+            raise self._fail(f"PDF okunamıyor (bozuk veya beklenmeyen yapı: {type(exc).__name__})") from exc
 
     def _open(self, data: bytes) -> None:
         reader = PdfReader(io.BytesIO(data), strict=False)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import io
+import random
 from pathlib import Path
 from typing import Any
 
@@ -360,3 +362,35 @@ def test_radio_dot_is_drawn_only_for_the_chosen_option() -> None:
         box = image.crop((x + 3, int(h - 454) + 3, x + 11, int(h - 440) - 3))
         dark[option] = sum(box.histogram()[:128])
     assert dark["E"] > 5 and dark["K"] == 0
+
+
+def test_damaged_templates_never_escape_as_raw_exceptions() -> None:
+    """Flip, cut and splice bytes of a real template: the result is a working Template or a TemplateError."""
+    original = asset("forms", "nes-basvuru-formu.pdf").read_bytes()
+    rng = random.Random(20261126)
+    outcomes = {"ok": 0, "error": 0}
+    for _ in range(25):
+        data = bytearray(original)
+        kind = rng.choice(["flip", "cut", "splice"])
+        if kind == "flip":
+            for _ in range(rng.randint(1, 40)):
+                data[rng.randrange(len(data))] = rng.randrange(256)
+        elif kind == "cut":
+            del data[rng.randrange(100, len(data)) :]
+        else:
+            at = rng.randrange(len(data))
+            data[at:at] = bytes(rng.randrange(256) for _ in range(rng.randint(1, 500)))
+        try:
+            template = forms.Template.from_bytes(bytes(data))
+        except TemplateError as exc:
+            assert len(exc.lines()) == 1
+            outcomes["error"] += 1
+            continue
+        values: dict[str, str | bool] = {
+            f.name: True if f.type == "checkbox" else "Şule" for f in template.fields if f.type != "radio"
+        }
+        with contextlib.suppress(ValidationError):
+            pdf = forms.fill(template, values)
+            assert PdfReader(io.BytesIO(pdf)).pages
+        outcomes["ok"] += 1
+    assert outcomes["ok"] + outcomes["error"] == 25
