@@ -120,6 +120,19 @@ class _Widget:
     hidden: bool
     has_ap: bool
     frame: fastdraw.Frame | None = None  # border/background from /MK, drawn when flattening
+    rotation: int = 0  # /MK /R, else the page's /Rotate: text is laid out upright for the reader
+
+    def local(self) -> tuple[tuple[float, float, float, float], fastdraw.Matrix | None]:
+        """The rectangle to lay out in, and the matrix that places it on the page (None: page space)."""
+        x, y, w, h = self.rect
+        r = self.rotation
+        if r == 0:
+            return self.rect, None
+        if r == 90:
+            return (0.0, 0.0, h, w), (0.0, 1.0, -1.0, 0.0, x + w, y)
+        if r == 180:
+            return (0.0, 0.0, w, h), (-1.0, 0.0, 0.0, -1.0, x + w, y + h)
+        return (0.0, 0.0, h, w), (0.0, -1.0, 1.0, 0.0, x, y + h)
 
 
 @dataclass(frozen=True)
@@ -337,7 +350,7 @@ class Template:
         self._pages = []
         for page in reader.pages:
             box = [float(v) for v in page.mediabox]
-            self._pages.append({"box": box})
+            self._pages.append({"box": box, "rotate": int(_get(page, "/Rotate", 0) or 0)})
         fields: dict[str, _Field] = {}
         default_da = _text(_get(acro, "/DA"))
         dr_fonts = _get(_get(acro, "/DR"), "/Font") or {}
@@ -406,7 +419,12 @@ class Template:
             hidden = bool(int(_get(w, "/F", 0)) & _F_HIDDEN)
             frame = _frame(w)
             on = states[0] if states else ""
-            widgets.append(_Widget(wkey, page, rect, on, hidden, ap is not None, frame))
+            rotation = _get(_get(w, "/MK"), "/R")
+            if rotation is None and page >= 0:
+                rotation = self._pages[page]["rotate"]
+            turn = int(rotation or 0) % 360
+            turn = turn if turn in (90, 180, 270) else 0
+            widgets.append(_Widget(wkey, page, rect, on, hidden, ap is not None, frame, turn))
         if not name:
             return
         ft = inh.get("/FT")
@@ -621,7 +639,7 @@ class Template:
     def _layout(self, f: _Field, w: _Widget, text: str) -> tuple[_Widget, textfit.Fitted | None]:
         if not text:
             return (w, None)
-        x, y, width, height = w.rect
+        (x, y, width, height), _ = w.local()
         info = f.info
         fitted = textfit.fit(
             text,
@@ -675,14 +693,15 @@ class Template:
             if isinstance(what, tuple):
                 for w, fitted in what[1]:
                     if fitted is not None and not w.hidden and w.page >= 0:
-                        draws.setdefault(w.page, []).append(("text", fitted, f.color))
+                        draws.setdefault(w.page, []).append(("text", fitted, f.color, w.local()[1]))
                         covered = covered and all(font_pack.covers(run) for _, _, run in fitted.runs)
             elif what:
                 radio = f.info.type == "radio"
                 for w in f.widgets:
                     on = w.on_state == what or (not radio and not w.on_state)
                     if on and not w.hidden and w.page >= 0:
-                        draws.setdefault(w.page, []).append(("mark", w.rect, f.color, radio))
+                        local, matrix = w.local()
+                        draws.setdefault(w.page, []).append(("mark", local, f.color, radio, matrix))
         if not draws:
             return _Overlay()
         order = sorted(draws)
@@ -692,11 +711,11 @@ class Template:
                 stream = fastdraw.Stream(font_pack)
                 for item in draws[index]:
                     if item[0] == "text":
-                        stream.text(item[1], item[2])
+                        stream.text(item[1], item[2], item[3])
                     elif item[0] == "frame":
                         stream.frame(item[1], item[2], circle=item[3])
                     else:
-                        stream.mark(item[1], item[2], item[3])
+                        stream.mark(item[1], item[2], item[3], item[4])
                 streams[index] = stream.compressed()
             return _Overlay(streams=streams, with_bold=with_bold)
         # text outside the font pack's repertoire: a reportlab document subsets the fonts for this record
@@ -709,12 +728,17 @@ class Template:
                     fastdraw.draw_frame(canvas, item[1], item[2], circle=item[3])
                     continue
                 color = Color(*item[2])
+                canvas.saveState()
                 canvas.setFillColor(color)
                 canvas.setStrokeColor(color)
+                matrix = item[3] if item[0] == "text" else item[4]
+                if matrix is not None:
+                    canvas.transform(*matrix)
                 if item[0] == "text":
                     textfit.draw(canvas, item[1])
                 else:
                     textfit.check_mark(canvas, *item[1], radio=item[3])
+                canvas.restoreState()
             canvas.showPage()
         canvas.save()
         return _Overlay(pdf=buf.getvalue(), order=order)

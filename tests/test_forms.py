@@ -394,3 +394,21 @@ def test_damaged_templates_never_escape_as_raw_exceptions() -> None:
             assert PdfReader(io.BytesIO(pdf)).pages
         outcomes["ok"] += 1
     assert outcomes["ok"] + outcomes["error"] == 25
+
+
+def test_rotated_page_text_reads_upright() -> None:
+    template = forms.Template.from_path(DATA / "rotated-form.pdf")
+    for flatten in (True, False):
+        pdf = forms.fill(template, {"baslik": "Döndürülmüş sayfa başlığı"}, flatten=flatten)
+        if flatten:
+            assert "Döndürülmüş sayfa başlığı" in PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
+        document = pdfium.PdfDocument(pdf)
+        if not flatten:
+            document.init_forms()
+        image = document[0].render(scale=1, may_draw_forms=True).to_pil().convert("L")
+        assert image.size[0] > image.size[1]  # shown landscape
+        # on screen the field spans x 200..500 and y 100..124 (page x becomes screen y)
+        field = image.crop((202, 102, 498, 122))
+        mask = field.point(lambda p: 255 if p < 128 else 0)
+        left, top, right, bottom = mask.getbbox() or (0, 0, 0, 0)
+        assert right - left > 3 * (bottom - top) > 0  # a line of text running along the screen's x axis

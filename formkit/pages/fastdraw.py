@@ -24,6 +24,8 @@ from formkit import fonts
 from formkit.pages import textfit
 
 RGB = tuple[float, float, float]
+Rect = tuple[float, float, float, float]
+Matrix = tuple[float, float, float, float, float, float]
 
 
 @dataclass(frozen=True)
@@ -36,15 +38,13 @@ class Frame:
     style: str = "S"  # S solid, D dashed, U underline (B and I are drawn solid)
 
 
-def _frame_geometry(
-    rect: tuple[float, float, float, float], frame: Frame
-) -> tuple[float, float, float, float]:
+def _frame_geometry(rect: Rect, frame: Frame) -> Rect:
     x, y, w, h = rect
     inset = frame.width / 2
     return x + inset, y + inset, max(0.0, w - frame.width), max(0.0, h - frame.width)
 
 
-def draw_frame(canvas: Any, rect: tuple[float, float, float, float], frame: Frame, *, circle: bool) -> None:
+def draw_frame(canvas: Any, rect: Rect, frame: Frame, *, circle: bool) -> None:
     """The same frame with reportlab (fallback path)."""
     canvas.saveState()
     if frame.background is not None:
@@ -146,10 +146,12 @@ class Stream:
         self.pack = font_pack
         self.ops: list[bytes] = []
 
-    def text(self, fitted: textfit.Fitted, rgb: RGB) -> None:
+    def text(self, fitted: textfit.Fitted, rgb: RGB, matrix: Matrix | None = None) -> None:
         font = pdfmetrics.getFont(fitted.font)
         doc = self.pack.doc
         ops = self.ops
+        if matrix is not None:
+            ops.append(b"q %s cm" % b" ".join(_n(v) for v in matrix))
         ops.append(b"%s %s %s rg BT %s Tc" % (_n(rgb[0]), _n(rgb[1]), _n(rgb[2]), _n(fitted.char_space)))
         size = _n(fitted.size)
         for x, y, run in fitted.runs:
@@ -158,8 +160,10 @@ class Stream:
                 name = font.getSubsetInternalName(subset, doc).encode()
                 ops.append(b"%s %s Tf (%s) Tj" % (name, size, _escape(raw)))
         ops.append(b"ET")
+        if matrix is not None:
+            ops.append(b"Q")
 
-    def frame(self, rect: tuple[float, float, float, float], frame: Frame, *, circle: bool) -> None:
+    def frame(self, rect: Rect, frame: Frame, *, circle: bool) -> None:
         ops = [b"q"]
         if frame.background is not None:
             bg = frame.background
@@ -184,7 +188,12 @@ class Stream:
         ops.append(b"Q")
         self.ops.append(b" ".join(ops))
 
-    def mark(self, rect: tuple[float, float, float, float], rgb: RGB, radio: bool) -> None:
+    def mark(self, rect: Rect, rgb: RGB, radio: bool, matrix: Matrix | None = None) -> None:
+        if matrix is not None:
+            self.ops.append(b"q %s cm" % b" ".join(_n(v) for v in matrix))
+            self.mark(rect, rgb, radio)
+            self.ops.append(b"Q")
+            return
         x, y, w, h = rect
         color = b"%s %s %s" % (_n(rgb[0]), _n(rgb[1]), _n(rgb[2]))
         if radio:  # a filled dot

@@ -112,6 +112,18 @@ def two_page_form() -> bytes:
     return _write(writer)
 
 
+def rotated_form() -> bytes:
+    """A portrait page shown landscape (/Rotate 90): the field is tall in page space, wide on screen."""
+    buf = io.BytesIO()
+    canvas = textfit.new_canvas(buf, A4)
+    canvas.acroForm.textfield(name="baslik", x=100, y=200, width=24, height=300, borderWidth=1)
+    canvas.showPage()
+    canvas.save()
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(buf.getvalue())))
+    writer.pages[0].rotate(90)
+    return _write(writer)
+
+
 def _js(code: str) -> DictionaryObject:
     return DictionaryObject(
         {NameObject("/S"): NameObject("/JavaScript"), NameObject("/JS"): TextStringObject(code)}
@@ -181,6 +193,7 @@ def main() -> None:
         "signed.pdf": signed_form(),
         "foreign-form.pdf": foreign_form(),
         "two-page-form.pdf": two_page_form(),
+        "rotated-form.pdf": rotated_form(),
     }
     for name, data in files.items():
         (HERE / name).write_bytes(data)
