@@ -18,6 +18,7 @@ Why it is shaped like this:
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import io
 import json
@@ -51,7 +52,7 @@ from reportlab.lib.colors import Color
 from formkit import fonts
 from formkit.errors import InputError, TemplateError, ValidationError
 from formkit.model import Problem
-from formkit.pages import textfit
+from formkit.pages import fastdraw, textfit
 from formkit.pages.form import as_bool
 
 logging.getLogger("pypdf").addHandler(logging.NullHandler())  # its recovery notes are not the user's business
@@ -118,6 +119,20 @@ class _Widget:
     on_state: str  # this widget's on appearance name ("" for text)
     hidden: bool
     has_ap: bool
+    frame: fastdraw.Frame | None = None  # border/background from /MK, drawn when flattening
+    rotation: int = 0  # /MK /R, else the page's /Rotate: text is laid out upright for the reader
+
+    def local(self) -> tuple[tuple[float, float, float, float], fastdraw.Matrix | None]:
+        """The rectangle to lay out in, and the matrix that places it on the page (None: page space)."""
+        x, y, w, h = self.rect
+        r = self.rotation
+        if r == 0:
+            return self.rect, None
+        if r == 90:
+            return (0.0, 0.0, h, w), (0.0, 1.0, -1.0, 0.0, x + w, y)
+        if r == 180:
+            return (0.0, 0.0, w, h), (-1.0, 0.0, 0.0, -1.0, x + w, y + h)
+        return (0.0, 0.0, h, w), (0.0, -1.0, 1.0, 0.0, x, y + h)
 
 
 @dataclass(frozen=True)
@@ -215,6 +230,16 @@ class _Numbering:
 # --- the template ---------------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class _Overlay:
+    """One record's drawing: font-pack content streams per page, or a reportlab PDF (pages in `order`)."""
+
+    streams: dict[int, bytes] = field(default_factory=dict)
+    with_bold: bool = False  # which font pack the streams are encoded for
+    pdf: bytes = b""
+    order: list[int] = field(default_factory=list)
+
+
 @dataclass
 class _Base:
     """A ready-to-concatenate object table for one output mode."""
@@ -283,10 +308,12 @@ class Template:
             raise
         except FileNotDecryptedError as exc:
             raise self._fail("şifreli; açmak için parola gerekiyor") from exc
-        except (PdfReadError, PyPdfError, ValueError, KeyError, TypeError, AttributeError, IndexError) as exc:
-            raise self._fail("PDF okunamıyor (bozuk, eksik veya başlıktan sonrası geçersiz)") from exc
         except (RecursionError, MemoryError) as exc:
             raise self._fail("PDF çözümlenemedi (iç içe yapı çok derin veya çok büyük)") from exc
+        except (PdfReadError, PyPdfError) as exc:
+            raise self._fail("PDF okunamıyor (bozuk, eksik veya başlıktan sonrası geçersiz)") from exc
+        except Exception as exc:
+            raise self._fail(f"PDF okunamıyor (bozuk veya beklenmeyen yapı: {type(exc).__name__})") from exc
 
     def _open(self, data: bytes) -> None:
         reader = PdfReader(io.BytesIO(data), strict=False)
@@ -323,7 +350,7 @@ class Template:
         self._pages = []
         for page in reader.pages:
             box = [float(v) for v in page.mediabox]
-            self._pages.append({"box": box})
+            self._pages.append({"box": box, "rotate": int(_get(page, "/Rotate", 0) or 0)})
         fields: dict[str, _Field] = {}
         default_da = _text(_get(acro, "/DA"))
         dr_fonts = _get(_get(acro, "/DR"), "/Font") or {}
@@ -390,7 +417,14 @@ class Template:
                 [str(s)[1:] for s in normal if s != "/Off"] if isinstance(normal, DictionaryObject) else []
             )
             hidden = bool(int(_get(w, "/F", 0)) & _F_HIDDEN)
-            widgets.append(_Widget(wkey, page, rect, states[0] if states else "", hidden, ap is not None))
+            frame = _frame(w)
+            on = states[0] if states else ""
+            rotation = _get(_get(w, "/MK"), "/R")
+            if rotation is None and page >= 0:
+                rotation = self._pages[page]["rotate"]
+            turn = int(rotation or 0) % 360
+            turn = turn if turn in (90, 180, 270) else 0
+            widgets.append(_Widget(wkey, page, rect, on, hidden, ap is not None, frame, turn))
         if not name:
             return
         ft = inh.get("/FT")
@@ -494,6 +528,24 @@ class Template:
         self._flat_tail = nums.fresh()
         body.append((self._flat_q, nums.obj_bytes(self._flat_q, _stream(b"q\n"))))
         body.append((self._flat_tail, nums.obj_bytes(self._flat_tail, _stream(b"\nQ q /FormkitFill Do Q\n"))))
+        # each page as it is written when it has values: original content wrapped in q/Q, then the overlay
+        self._flat_filled: list[bytes] = []
+        for num, d in zip(self._flat_pages, self._flat_page_dicts, strict=True):
+            filled = DictionaryObject(d)
+            raw_contents = dict.get(filled, "/Contents")
+            contents = _get(filled, "/Contents")
+            if isinstance(contents, ArrayObject):
+                old = list(contents)
+            else:
+                old = [raw_contents] if raw_contents is not None else []
+            filled[NameObject("/Contents")] = ArrayObject([_Ref(self._flat_q), *old, _Ref(self._flat_tail)])
+            res = DictionaryObject(_get(filled, "/Resources") or {})
+            xd = DictionaryObject(_get(res, "/XObject") or {})
+            xd[_OVERLAY] = _Ref(_PLACEHOLDER_NUM)
+            res[NameObject("/XObject")] = xd
+            filled[NameObject("/Resources")] = res
+            self._flat_filled.append(nums.obj_bytes(num, filled))
+        body.extend(nums.drain(_resolve, set(self._flat_pages)))
         self._flat_nums = nums
         _finish_base(base, body, nums.next, root_num, info_num)
 
@@ -587,7 +639,7 @@ class Template:
     def _layout(self, f: _Field, w: _Widget, text: str) -> tuple[_Widget, textfit.Fitted | None]:
         if not text:
             return (w, None)
-        x, y, width, height = w.rect
+        (x, y, width, height), _ = w.local()
         info = f.info
         fitted = textfit.fit(
             text,
@@ -604,60 +656,121 @@ class Template:
         )
         return (w, fitted)
 
-    def _overlay(
-        self, plan: list[tuple[_Field, Any]], *, with_defaults: bool
-    ) -> dict[int, tuple[bytes, Any]]:
-        """Draw every value with reportlab, one overlay page per template page that has something to show."""
-        draws: dict[int, list[Callable[[Any], None]]] = {}
+    def _overlay(self, plan: list[tuple[_Field, Any]], *, with_defaults: bool) -> _Overlay:
+        """Everything to draw, per template page: a content stream in the font pack, or a reportlab PDF."""
+        draws: dict[int, list[tuple[Any, ...]]] = {}
         planned = {f.info.name for f, _ in plan}
         items: list[tuple[_Field, Any]] = list(plan)
         if with_defaults:  # flattening keeps what the template itself already showed
             for name, f in self._fields.items():
-                if (
-                    name not in planned
-                    and f.current
-                    and f.info.type in ("text", "choice", "checkbox", "radio")
-                ):
-                    if f.info.type in ("text", "choice"):
-                        try:
-                            items.append((f, (f.current, [self._layout(f, w, f.current) for w in f.widgets])))
-                        except textfit.NoFit:
-                            continue
-                    else:
-                        items.append((f, f.current))
+                if name in planned or not f.current:
+                    continue
+                if f.info.type in ("text", "choice"):
+                    try:
+                        items.append((f, (f.current, [self._layout(f, w, f.current) for w in f.widgets])))
+                    except textfit.NoFit:
+                        continue
+                elif f.info.type in ("checkbox", "radio"):
+                    items.append((f, f.current))
+        with_bold = any(
+            fitted is not None and fitted.font == fonts.BOLD
+            for _, what in items
+            if isinstance(what, tuple)
+            for _, fitted in what[1]
+        )
+        covered = True
+        font_pack = fastdraw.pack(with_bold)
+        # borders and backgrounds the widgets drew: every visible widget when flattening (the widgets go),
+        # the filled text widgets when editable (their new appearance replaces the template's)
+        framed = (
+            self._fields.values() if with_defaults else [f for f, what in plan if isinstance(what, tuple)]
+        )
+        for f in framed:
+            for w in f.widgets:
+                if w.frame is not None and not w.hidden and w.page >= 0:
+                    draws.setdefault(w.page, []).append(("frame", w.rect, w.frame, f.info.type == "radio"))
         for f, what in items:
-            color = Color(*f.color)
             if isinstance(what, tuple):
                 for w, fitted in what[1]:
                     if fitted is not None and not w.hidden and w.page >= 0:
-                        draws.setdefault(w.page, []).append(_text_drawer(fitted, color))
+                        draws.setdefault(w.page, []).append(("text", fitted, f.color, w.local()[1]))
+                        covered = covered and all(font_pack.covers(run) for _, _, run in fitted.runs)
             elif what:
                 radio = f.info.type == "radio"
                 for w in f.widgets:
-                    if (
-                        not w.hidden
-                        and w.page >= 0
-                        and (w.on_state == what or (not radio and not w.on_state))
-                    ):
-                        draws.setdefault(w.page, []).append(_mark_drawer(w.rect, color, radio))
+                    on = w.on_state == what or (not radio and not w.on_state)
+                    if on and not w.hidden and w.page >= 0:
+                        local, matrix = w.local()
+                        draws.setdefault(w.page, []).append(("mark", local, f.color, radio, matrix))
         if not draws:
-            return {}
+            return _Overlay()
         order = sorted(draws)
+        if covered:
+            streams = {}
+            for index in order:
+                stream = fastdraw.Stream(font_pack)
+                for item in draws[index]:
+                    if item[0] == "text":
+                        stream.text(item[1], item[2], item[3])
+                    elif item[0] == "frame":
+                        stream.frame(item[1], item[2], circle=item[3])
+                    else:
+                        stream.mark(item[1], item[2], item[3], item[4])
+                streams[index] = stream.compressed()
+            return _Overlay(streams=streams, with_bold=with_bold)
+        # text outside the font pack's repertoire: a reportlab document subsets the fonts for this record
         buf = io.BytesIO()
         box = self._pages[order[0]]["box"]
         canvas = textfit.new_canvas(buf, (box[2], box[3]))
         for index in order:
-            for draw in draws[index]:
-                draw(canvas)
+            for item in draws[index]:
+                if item[0] == "frame":
+                    fastdraw.draw_frame(canvas, item[1], item[2], circle=item[3])
+                    continue
+                color = Color(*item[2])
+                canvas.saveState()
+                canvas.setFillColor(color)
+                canvas.setStrokeColor(color)
+                matrix = item[3] if item[0] == "text" else item[4]
+                if matrix is not None:
+                    canvas.transform(*matrix)
+                if item[0] == "text":
+                    textfit.draw(canvas, item[1])
+                else:
+                    textfit.check_mark(canvas, *item[1], radio=item[3])
+                canvas.restoreState()
             canvas.showPage()
         canvas.save()
-        overlay = PdfReader(io.BytesIO(buf.getvalue()))
-        result: dict[int, tuple[Any, Any]] = {}
-        for index, page in zip(order, overlay.pages, strict=True):
-            contents = page["/Contents"]
-            stream = contents[0].get_object() if isinstance(contents, ArrayObject) else contents
-            result[index] = (stream, page["/Resources"])
-        return result
+        return _Overlay(pdf=buf.getvalue(), order=order)
+
+    def _overlay_objects(
+        self, overlay: _Overlay, start: int
+    ) -> tuple[list[tuple[int, bytes]], dict[int, int], int]:
+        """The overlay as objects numbered from `start`: (objects, page index → XObject, next number)."""
+        if overlay.pdf:
+            boxes = [self._pages[i]["box"] for i in overlay.order]
+            parts, xobjs, next_num, _ = _import_overlay(overlay.pdf, overlay.order, boxes, start)
+            return parts, xobjs, next_num
+        if not overlay.streams:
+            return [], {}, start
+        fixed, resources, next_num = _pack_objects(start, overlay.with_bold)
+        parts = list(fixed)
+        xobjs = {}
+        for index, data in overlay.streams.items():
+            num = next_num
+            next_num += 1
+            bbox = b" ".join(b"%.4f" % v for v in self._pages[index]["box"])
+            head = (
+                b"<</Type /XObject /Subtype /Form /BBox [%s] /Resources %s /Filter /FlateDecode /Length %d>>"
+                % (
+                    bbox,
+                    resources,
+                    len(data),
+                )
+            )
+            parts.append((num, b"%d 0 obj\n%s\nstream\n%s\nendstream\nendobj\n" % (num, head, data)))
+            xobjs[index] = num
+        return parts, xobjs, next_num
 
     def fill(self, values: Mapping[str, str | bool], *, flatten: bool = True) -> bytes:
         """One record: the filled template as PDF bytes (see module docstring)."""
@@ -665,51 +778,22 @@ class Template:
         overlay = self._overlay(plan, with_defaults=flatten)
         return self._write_flat(overlay) if flatten else self._write_editable(plan, overlay)
 
-    def _write_flat(self, overlay: dict[int, tuple[Any, Any]]) -> bytes:
+    def _write_flat(self, overlay: _Overlay) -> bytes:
         base = self._flat
-        nums = _Numbering(base.size)
-        ser = self._flat_nums
-        parts: list[tuple[int, bytes]] = []
+        parts, xobjs, _ = self._overlay_objects(overlay, base.size)
         for index, num in enumerate(self._flat_pages):
-            if index not in overlay:
-                parts.append((num, base.varying[num]))
-                continue
-            stream, resources = overlay[index]
-            xobj_num = nums.fresh()
-            xobj = _form_xobject(stream, resources, self._pages[index]["box"])
-            extra = [(xobj_num, nums.obj_bytes(xobj_num, xobj))]
-            extra.extend(nums.drain(_resolve, set()))
-            page = DictionaryObject(self._flat_page_dicts[index])
-            raw_contents = dict.get(page, "/Contents")
-            contents = _get(page, "/Contents")
-            if isinstance(contents, ArrayObject):
-                old = list(contents)
+            if index in xobjs:
+                parts.append((num, self._flat_filled[index].replace(_PLACEHOLDER, b"%d 0 R" % xobjs[index])))
             else:
-                old = [raw_contents] if raw_contents is not None else []
-            page[NameObject("/Contents")] = ArrayObject([_Ref(self._flat_q), *old, _Ref(self._flat_tail)])
-            res = DictionaryObject(_get(page, "/Resources") or {})
-            xd = DictionaryObject(_get(res, "/XObject") or {})
-            xd[_OVERLAY] = _Ref(xobj_num)
-            res[NameObject("/XObject")] = xd
-            page[NameObject("/Resources")] = res
-            parts.append((num, ser.obj_bytes(num, page)))
-            parts.extend(extra)
-        return _assemble(base, parts, nums.next)
+                parts.append((num, base.varying[num]))
+        return _assemble(base, parts, max([base.size, *(n + 1 for n, _ in parts)]))
 
-    def _write_editable(self, plan: list[tuple[_Field, Any]], overlay: dict[int, tuple[Any, Any]]) -> bytes:
+    def _write_editable(self, plan: list[tuple[_Field, Any]], overlay: _Overlay) -> bytes:
         base = self._edit
-        nums = _Numbering(base.size)
+        parts, page_xobj, next_num = self._overlay_objects(overlay, base.size)
+        nums = _Numbering(next_num)
         ser = self._edit_nums
-        parts: list[tuple[int, bytes]] = []
         changes: dict[int, dict[str, Any]] = {}
-        page_xobj: dict[int, int] = {}
-        for index, (stream, resources) in overlay.items():
-            num = nums.fresh()
-            parts.append(
-                (num, nums.obj_bytes(num, _form_xobject(stream, resources, self._pages[index]["box"])))
-            )
-            page_xobj[index] = num
-        parts.extend(nums.drain(_resolve, set()))
         empty = None
         for f, what in plan:
             fnum = self._edit_num[f.key]
@@ -838,6 +922,108 @@ def _form_xobject(content: Any, resources: Any, box: list[float]) -> StreamObjec
     return s
 
 
+_PLACEHOLDER_NUM = 2_000_000_000
+_PLACEHOLDER = b"%d 0 R" % _PLACEHOLDER_NUM
+_RL_REF = re.compile(rb"(\d+) 0 R")
+_RL_OBJ = re.compile(rb"(\d+) 0 obj\s*")
+_RL_PAGE = re.compile(rb"/Type /Page\b(?!s)")
+_RL_SKIP = re.compile(rb"/Type /(?:Catalog|Pages|Outlines)\b")
+_RL_CONTENTS = re.compile(rb"/Contents (\d+) 0 R")
+_RL_LENGTH = re.compile(rb"/Length (\d+)")
+
+
+def _import_overlay(
+    data: bytes, order: list[int], boxes: list[list[float]], start: int
+) -> tuple[list[tuple[int, bytes]], dict[int, int], int, dict[int, bytes]]:
+    """Copy reportlab's overlay objects into the output, renumbered by `start - 1`, without parsing them.
+
+    Our own reportlab output has a plain layout (classic xref table, one object per `N 0 obj`, streams with a
+    direct /Length): every object but the catalog, page tree, pages and info is copied byte for byte with its
+    references renumbered, and each page's content stream becomes a Form XObject (BBox = the template page)
+    carrying the page's resources. This skips a pypdf parse and re-serialisation of ~15 objects per record.
+    Returns the objects, template page index → XObject number, the next free object number, and each page's
+    resources (renumbered).
+    """
+    if not data:
+        return [], {}, start, {}
+    delta = start - 1
+    xref_at = int(data[data.rindex(b"startxref") + 9 :].split()[0])
+    lines = data[xref_at:].split(b"\n", 3 + 10**6)
+    count = int(lines[1].split()[1])
+    info = int(re.search(rb"/Info (\d+) 0 R", data, re.S).group(1))  # type: ignore[union-attr]
+
+    def renumber(text: bytes) -> bytes:
+        return _RL_REF.sub(lambda m: b"%d 0 R" % (int(m.group(1)) + delta), text)
+
+    heads: dict[int, tuple[bytes, bytes]] = {}  # number -> (dictionary text, rest up to endobj)
+    pages: list[tuple[int, bytes]] = []  # (contents number, resources text)
+    for num in range(1, count):
+        offset = int(lines[2 + num][:10])
+        match = _RL_OBJ.match(data, offset)
+        assert match is not None and int(match.group(1)) == num
+        body_at = match.end()
+        end = data.find(b"endobj", body_at)
+        stream_at = data.find(b"stream", body_at, end)
+        if stream_at >= 0:
+            head = data[body_at:stream_at]
+            length = int(_RL_LENGTH.search(head).group(1))  # type: ignore[union-attr]
+            data_at = stream_at + (8 if data[stream_at + 6 : stream_at + 8] == b"\r\n" else 7)
+            end = data.index(b"endobj", data_at + length)
+            rest = data[stream_at:end]
+        else:
+            head, rest = data[body_at:end], b""
+        if num == info or _RL_SKIP.search(head):
+            continue
+        if _RL_PAGE.search(head):
+            contents = int(_RL_CONTENTS.search(head).group(1))  # type: ignore[union-attr]
+            res_at = head.index(b"/Resources") + len(b"/Resources")
+            pages.append((contents, _balanced_dict(head, res_at)))
+            continue
+        heads[num] = (head, rest)
+    parts: list[tuple[int, bytes]] = []
+    xobjs: dict[int, int] = {}
+    page_resources: dict[int, bytes] = {}
+    for (contents, resources), index, box in zip(pages, order, boxes, strict=True):
+        page_resources[index] = renumber(resources)
+        head, rest = heads.pop(contents)
+        inner = head.strip()[2:-2]
+        bbox = b" ".join(b"%.4f" % v for v in box)
+        head = b"<</Type /XObject /Subtype /Form /BBox [%s] /Resources %s %s>>\n" % (bbox, resources, inner)
+        heads[contents] = (head, rest)
+        xobjs[index] = contents + delta
+    for num, (head, rest) in heads.items():
+        parts.append((num + delta, b"%d 0 obj\n" % (num + delta) + renumber(head) + rest + b"endobj\n"))
+    return parts, xobjs, count + delta, page_resources
+
+
+@functools.lru_cache(maxsize=16)
+def _pack_objects(start: int, with_bold: bool) -> tuple[tuple[tuple[int, bytes], ...], bytes, int]:
+    """A font pack's font objects numbered from `start` (cached: a template's base size is fixed)."""
+    data = fastdraw.pack(with_bold).pdf
+    parts, xobjs, next_num, resources = _import_overlay(data, [0], [[0, 0, 1, 1]], start)
+    dropped = xobjs[0]  # the pack's own page content (every glyph once) is not needed
+    return tuple(p for p in parts if p[0] != dropped), resources[0], next_num
+
+
+def _balanced_dict(text: bytes, at: int) -> bytes:
+    """The `<< ... >>` starting at or after `at` (nested dictionaries included)."""
+    start = text.index(b"<<", at)
+    depth, i = 0, start
+    while i < len(text):
+        pair = text[i : i + 2]
+        if pair == b"<<":
+            depth += 1
+            i += 2
+        elif pair == b">>":
+            depth -= 1
+            i += 2
+            if depth == 0:
+                return text[start:i]
+        else:
+            i += 1
+    raise ValueError("unbalanced dictionary in overlay")
+
+
 def _finish_base(base: _Base, body: list[tuple[int, bytes]], size: int, root: int, info: int) -> None:
     out = io.BytesIO()
     out.write(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
@@ -871,21 +1057,40 @@ def _assemble(base: _Base, parts: list[tuple[int, bytes]], size: int) -> bytes:
     return b"".join(chunks)
 
 
-def _text_drawer(fitted: textfit.Fitted, color: Color) -> Callable[[Any], None]:
-    def draw(canvas: Any) -> None:
-        canvas.setFillColor(color)
-        textfit.draw(canvas, fitted)
+def _color(value: Any) -> tuple[float, float, float] | None:
+    """A /MK colour array (gray, RGB or CMYK) as RGB; None for no colour (transparent)."""
+    if not isinstance(value, list) or len(value) not in (1, 3, 4):
+        return None
+    try:
+        v = [float(x) for x in value]
+    except (TypeError, ValueError):
+        return None
+    if len(v) == 1:
+        return (v[0], v[0], v[0])
+    if len(v) == 3:
+        return (v[0], v[1], v[2])
+    c, m, y, k = v
+    return ((1 - c) * (1 - k), (1 - m) * (1 - k), (1 - y) * (1 - k))
 
-    return draw
 
-
-def _mark_drawer(rect: tuple[float, float, float, float], color: Color, radio: bool) -> Callable[[Any], None]:
-    def draw(canvas: Any) -> None:
-        canvas.setFillColor(color)
-        canvas.setStrokeColor(color)
-        textfit.check_mark(canvas, *rect, radio=radio)
-
-    return draw
+def _frame(widget: Any) -> fastdraw.Frame | None:
+    """The border and background a viewer draws for a widget, from /MK /BG, /MK /BC, /BS (or /Border)."""
+    mk = _get(widget, "/MK")
+    background = _color(_get(mk, "/BG"))
+    border = _color(_get(mk, "/BC"))
+    bs = _get(widget, "/BS")
+    width = 1.0
+    style = "S"
+    if bs is not None:
+        width = float(_get(bs, "/W", 1) or 0)
+        style = str(_get(bs, "/S", "/S"))[1:] or "S"
+    elif isinstance(_get(widget, "/Border"), list) and len(_get(widget, "/Border")) >= 3:
+        width = float(_get(widget, "/Border")[2])
+    if border is None:
+        width = 0.0
+    if background is None and width <= 0:
+        return None
+    return fastdraw.Frame(background, border, width, style)
 
 
 def _text(value: Any) -> str:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import io
+import random
 from pathlib import Path
 from typing import Any
 
@@ -315,3 +317,98 @@ def test_map_renames_and_reports_unmapped_required(tmp_path: Path) -> None:
     bad.write_text("[fields\n", encoding="utf-8")
     with pytest.raises(TemplateError, match="TOML"):
         forms.load_map(bad)
+
+
+def test_text_outside_the_font_pack_still_embeds_and_missing_glyphs_are_reported(
+    template: forms.Template,
+) -> None:
+    pdf = forms.fill(template, {"ad": "Жанна", "soyad": "IĞDIR", "basvuru_nedeni_ilk": True})
+    reader = PdfReader(io.BytesIO(pdf))
+    text = reader.pages[0].extract_text()
+    assert "Жанна" in text and "IĞDIR" in text
+    for font in fonts_of(reader.pages[0]):
+        assert_embedded(font)
+    with pytest.raises(ValidationError, match="yazı tipinde olmayan"):
+        forms.fill(template, {"ad": "漢字"})
+
+
+def test_two_pages_of_different_sizes() -> None:
+    template = forms.Template.from_path(DATA / "two-page-form.pdf")
+    pages = {f.name: f.page for f in template.fields}
+    assert pages == {"ad": 1, "not": 2, "kabul": 2}
+    pdf = forms.fill(template, {"ad": "Gülşen", "not": "Birinci satır\nİkinci satır", "kabul": "Evet"})
+    reader = PdfReader(io.BytesIO(pdf))
+    assert "Gülşen" in reader.pages[0].extract_text()
+    second = reader.pages[1].extract_text()
+    assert "Birinci satır" in second and "İkinci satır" in second and "Gülşen" not in second
+    assert [float(v) for v in reader.pages[1].mediabox] == [50, 50, 842, 595]
+    document = pdfium.PdfDocument(pdf)
+    assert document[1].get_size() == (792, 545)
+    image = document[1].render(scale=1).to_pil().convert("L")
+    x1, y1, x2, y2 = next(f.rect for f in template.fields if f.name == "kabul")
+    top = 595  # pdfium renders the MediaBox: image row 0 is y = 595, column 0 is x = 50
+    box = image.crop((int(x1 - 50) + 2, int(top - y2) + 2, int(x2 - 50) - 2, int(top - y1) - 2))
+    assert sum(box.histogram()[:128]) > 5
+
+
+def test_radio_dot_is_drawn_only_for_the_chosen_option() -> None:
+    template = forms.Template.from_path(DATA / "foreign-form.pdf")
+    pdf = forms.fill(template, {"cinsiyet": "E"})
+    image = pdfium.PdfDocument(pdf)[0].render(scale=1).to_pil().convert("L")
+    h = image.size[1]
+    # the two radio widgets: K at x=72, E at x=120, both 14 pt at y=440
+    dark = {}
+    for option, x in (("K", 72), ("E", 120)):
+        box = image.crop((x + 3, int(h - 454) + 3, x + 11, int(h - 440) - 3))
+        dark[option] = sum(box.histogram()[:128])
+    assert dark["E"] > 5 and dark["K"] == 0
+
+
+def test_damaged_templates_never_escape_as_raw_exceptions() -> None:
+    """Flip, cut and splice bytes of a real template: the result is a working Template or a TemplateError."""
+    original = asset("forms", "nes-basvuru-formu.pdf").read_bytes()
+    rng = random.Random(20261126)
+    outcomes = {"ok": 0, "error": 0}
+    for _ in range(25):
+        data = bytearray(original)
+        kind = rng.choice(["flip", "cut", "splice"])
+        if kind == "flip":
+            for _ in range(rng.randint(1, 40)):
+                data[rng.randrange(len(data))] = rng.randrange(256)
+        elif kind == "cut":
+            del data[rng.randrange(100, len(data)) :]
+        else:
+            at = rng.randrange(len(data))
+            data[at:at] = bytes(rng.randrange(256) for _ in range(rng.randint(1, 500)))
+        try:
+            template = forms.Template.from_bytes(bytes(data))
+        except TemplateError as exc:
+            assert len(exc.lines()) == 1
+            outcomes["error"] += 1
+            continue
+        values: dict[str, str | bool] = {
+            f.name: True if f.type == "checkbox" else "Şule" for f in template.fields if f.type != "radio"
+        }
+        with contextlib.suppress(ValidationError):
+            pdf = forms.fill(template, values)
+            assert PdfReader(io.BytesIO(pdf)).pages
+        outcomes["ok"] += 1
+    assert outcomes["ok"] + outcomes["error"] == 25
+
+
+def test_rotated_page_text_reads_upright() -> None:
+    template = forms.Template.from_path(DATA / "rotated-form.pdf")
+    for flatten in (True, False):
+        pdf = forms.fill(template, {"baslik": "Döndürülmüş sayfa başlığı"}, flatten=flatten)
+        if flatten:
+            assert "Döndürülmüş sayfa başlığı" in PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
+        document = pdfium.PdfDocument(pdf)
+        if not flatten:
+            document.init_forms()
+        image = document[0].render(scale=1, may_draw_forms=True).to_pil().convert("L")
+        assert image.size[0] > image.size[1]  # shown landscape
+        # on screen the field spans x 200..500 and y 100..124 (page x becomes screen y)
+        field = image.crop((202, 102, 498, 122))
+        mask = field.point(lambda p: 255 if p < 128 else 0)
+        left, top, right, bottom = mask.getbbox() or (0, 0, 0, 0)
+        assert right - left > 3 * (bottom - top) > 0  # a line of text running along the screen's x axis

@@ -9,7 +9,10 @@ raises `NoFit` (a Turkish message); callers turn it into a Problem for the field
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
+
+from reportlab.pdfbase import pdfmetrics
 
 from formkit import fonts
 
@@ -64,6 +67,9 @@ def fit(
     """
     regular, _ = fonts.register()
     font = font or regular
+    missing = _missing_glyphs(text, font)
+    if missing:
+        raise NoFit(f"yazı tipinde olmayan karakter: {missing!r}")
     start = size if size > 0 else min(DEFAULT_SIZE, max(min_size, (h - 2 * PADDING) / LEADING))
     start = max(start, min_size)
     if max_len and len(text) > max_len:
@@ -87,6 +93,16 @@ def fit(
             return _place(lines, x, y, w, h, font, sz, align, multiline or len(lines) > 1)
         sz -= _STEP
     raise NoFit("değer alana sığmıyor (en küçük yazı boyutunda bile)")
+
+
+def _missing_glyphs(text: str, font: str) -> str:
+    glyphs = _glyph_map(font)
+    return "".join(dict.fromkeys(ch for ch in text if ord(ch) not in glyphs and ch not in "\n\r\t\xa0"))
+
+
+@cache
+def _glyph_map(font: str) -> Any:
+    return pdfmetrics.getFont(font).face.charToGlyph
 
 
 def _wrap(paragraphs: list[str], font: str, size: float, width: float) -> list[str] | None:
@@ -206,6 +222,18 @@ def draw(canvas: Any, fitted: Fitted) -> None:
         canvas.drawString(rx, ry, run)
 
 
+def tick_geometry(
+    x: float, y: float, w: float, h: float
+) -> tuple[tuple[tuple[float, float], tuple[float, float], tuple[float, float]], float]:
+    """The three points and line width of the tick drawn in a check box (shared by both drawing paths)."""
+    side = min(w, h)
+    cx, cy = x + w / 2, y + h / 2
+    s = side * 0.8
+    ox, oy = cx - s / 2, cy - s / 2
+    points = ((ox + 0.12 * s, oy + 0.52 * s), (ox + 0.40 * s, oy + 0.20 * s), (ox + 0.90 * s, oy + 0.86 * s))
+    return points, max(0.8, side * 0.12)
+
+
 def check_mark(canvas: Any, x: float, y: float, w: float, h: float, *, radio: bool = False) -> None:
     """Draw the on-state of a check box (a tick) or radio button (a dot) as vector paths, no font needed."""
     side = min(w, h)
@@ -213,14 +241,13 @@ def check_mark(canvas: Any, x: float, y: float, w: float, h: float, *, radio: bo
     if radio:
         canvas.circle(cx, cy, side * 0.25, stroke=0, fill=1)
         return
-    s = side * 0.8
-    ox, oy = cx - s / 2, cy - s / 2
+    points, width = tick_geometry(x, y, w, h)
     path = canvas.beginPath()
-    path.moveTo(ox + 0.12 * s, oy + 0.52 * s)
-    path.lineTo(ox + 0.40 * s, oy + 0.20 * s)
-    path.lineTo(ox + 0.90 * s, oy + 0.86 * s)
+    path.moveTo(*points[0])
+    path.lineTo(*points[1])
+    path.lineTo(*points[2])
     canvas.saveState()
-    canvas.setLineWidth(max(0.8, side * 0.12))
+    canvas.setLineWidth(width)
     canvas.setLineCap(1)
     canvas.setLineJoin(1)
     canvas.drawPath(path, stroke=1, fill=0)

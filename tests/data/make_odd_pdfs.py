@@ -90,6 +90,40 @@ def foreign_form() -> bytes:
     return _write(writer)
 
 
+def two_page_form() -> bytes:
+    """Fields on two pages of different sizes; the second page's MediaBox does not start at 0,0."""
+    buf = io.BytesIO()
+    canvas = textfit.new_canvas(buf, A4)
+    canvas.drawString(72, 800, "Sayfa 1")
+    canvas.acroForm.textfield(name="ad", x=72, y=700, width=200, height=20, borderWidth=1)
+    canvas.showPage()
+    canvas.setPageSize((842, 595))
+    canvas.drawString(100, 500, "Sayfa 2")
+    canvas.acroForm.textfield(
+        name="not", x=100, y=300, width=400, height=80, borderWidth=1, fieldFlags="multiline"
+    )
+    canvas.acroForm.checkbox(name="kabul", x=100, y=250, size=14, borderWidth=1, fieldFlags="")
+    canvas.showPage()
+    canvas.save()
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(buf.getvalue())))
+    page = writer.pages[1]
+    page.mediabox.lower_left = (50, 50)
+    page.mediabox.upper_right = (842, 595)
+    return _write(writer)
+
+
+def rotated_form() -> bytes:
+    """A portrait page shown landscape (/Rotate 90): the field is tall in page space, wide on screen."""
+    buf = io.BytesIO()
+    canvas = textfit.new_canvas(buf, A4)
+    canvas.acroForm.textfield(name="baslik", x=100, y=200, width=24, height=300, borderWidth=1)
+    canvas.showPage()
+    canvas.save()
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(buf.getvalue())))
+    writer.pages[0].rotate(90)
+    return _write(writer)
+
+
 def _js(code: str) -> DictionaryObject:
     return DictionaryObject(
         {NameObject("/S"): NameObject("/JavaScript"), NameObject("/JS"): TextStringObject(code)}
@@ -158,6 +192,8 @@ def main() -> None:
         "javascript-perms.pdf": javascript_form(),
         "signed.pdf": signed_form(),
         "foreign-form.pdf": foreign_form(),
+        "two-page-form.pdf": two_page_form(),
+        "rotated-form.pdf": rotated_form(),
     }
     for name, data in files.items():
         (HERE / name).write_bytes(data)
