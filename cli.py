@@ -307,7 +307,11 @@ def packet_command(
     Makes one applicant's print-ready packet: cover, two form copies, checklist and (aile-hekimi) the
     payment page. Prints the path of the PDF. Invalid data: every problem on stderr, exit 2, no file.
     """
+    from formkit.errors import InputError
     from formkit.packet import build_packet, load_applicant, read_official_form, write_packet
+
+    if form_path and editable:
+        raise InputError("--form ile --editable birlikte kullanılamaz: resmi form zaten doldurulmuş bir PDF")
 
     overrides = {name: value for name, value in fields.items() if value is not None}
     if baska_marka_cihaz is not None:

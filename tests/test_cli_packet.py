@@ -105,3 +105,12 @@ def test_editable(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     fields = PdfReader(result.stdout.strip()).get_fields() or {}
     assert fields["nusha2.e_posta"]["/V"] == "ayse@example.org"
+
+
+def test_form_and_editable_do_not_mix(tmp_path: Path) -> None:
+    official = tmp_path / "resmi.pdf"
+    official.write_bytes(b"%PDF-1.4")
+    args = ["packet", *OPTIONS, "--form", str(official), "--editable", "-o", str(tmp_path / "o")]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 2
+    assert "--form ile --editable" in result.stderr

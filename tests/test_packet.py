@@ -121,6 +121,7 @@ def test_pages_and_their_text(profile: Profile, track: Track) -> None:
         assert "780,00 TL + 300,00 TL = 1.080,00 TL" in payment
         assert f"İLKNUR-IĞDIR-{TC}/ AÇIKLAMA = E-İMZA 3 YILLIK BAŞVURUSU" in payment
         assert "Dekontu başvuru formuna iliştirin" in payment
+        assert "QRCode" not in decode(packet, 4)  # no payment QR (TR Karekod is for licensed providers)
 
 
 @pytest.mark.parametrize("track", list(Track))
@@ -134,10 +135,13 @@ def test_qr_and_barcode_decode(profile: Profile, track: Track) -> None:
 
 def test_bireysel_with_another_brand_device_has_no_kamusm_address(profile: Profile) -> None:
     packet = build_packet(applicant(Track.BIREYSEL, baska_marka_cihaz=True), profile)
-    cover = flat(texts(packet)[0])
+    pages = [flat(t) for t in texts(packet)]
+    cover = pages[0]
     assert "Gebze" not in cover and "P.K. 74" not in cover
     assert "yalnızca başka marka e-imza cihazı olmayanlardan" in cover
     assert "PTT TAAHHÜTLÜ" not in cover
+    assert "yalnızca başka marka e-imza cihazı olmayanlardan" in pages[3]
+    assert "NÜSHA 1/2 — Başvuru sahibinde kalacak" in pages[1]
 
 
 def test_fonts_embedded_and_no_images_on_cover(profile: Profile) -> None:

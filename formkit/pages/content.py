@@ -191,7 +191,8 @@ def checklist_items(ctx: PageContext) -> tuple[str, ...]:
         ]
     else:
         items += [
-            "Başka marka e-imza cihazım var: formu postalamadım, iki nüshayı sakladım.",
+            "Rehber, formun postalanmasını yalnızca başka marka e-imza cihazı olmayanlardan istiyor: "
+            "başka marka cihazım olduğu için formu postalamadım, iki nüshayı sakladım.",
             "Ücreti, Online İşlemler ekranında göründükten sonra ödedim (önce değil).",
         ]
     return tuple(items)
