@@ -8,7 +8,6 @@ from reportlab.pdfgen.canvas import Canvas
 
 from formkit.pages import content
 from formkit.pages.layout import (
-    ACCENT,
     BOLD,
     BOTTOM_LIMIT,
     CONTENT_W,
@@ -127,7 +126,7 @@ def _fees(canvas: Canvas, ctx: content.PageContext, top: float, *, stale: bool) 
     canvas.roundRect(LEFT, top - height, CONTENT_W, height, 2 * MM, stroke=0, fill=1)
     y = top - 4 * MM
     for f in fitted:
-        color = ACCENT if f.font == BOLD else INK
+        color = STAMP_RED if f.font == BOLD else INK  # the stale-price warning
         y = draw_fitted(canvas, f, LEFT + 4 * MM, y, color=color) - 2 * MM
     return top - height
 
