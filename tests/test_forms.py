@@ -412,3 +412,26 @@ def test_rotated_page_text_reads_upright() -> None:
         mask = field.point(lambda p: 255 if p < 128 else 0)
         left, top, right, bottom = mask.getbbox() or (0, 0, 0, 0)
         assert right - left > 3 * (bottom - top) > 0  # a line of text running along the screen's x axis
+
+
+def test_engine_and_direct_drawing_give_the_same_page(template: forms.Template) -> None:
+    """The pypdf engine on the built-in template and draw_form's fast path share one layout."""
+    from PIL import ImageChops
+    from reportlab.lib.pagesizes import A4
+
+    from formkit.pages import textfit
+    from formkit.pages.form import draw_form
+
+    values = {k: v for k, v in VALUES.items() if k != "nusha"}
+    copy_label = str(VALUES["nusha"])
+    buf = io.BytesIO()
+    canvas = textfit.new_canvas(buf, A4)
+    draw_form(canvas, values, copy_label=copy_label)
+    canvas.showPage()
+    canvas.save()
+    direct = pdfium.PdfDocument(buf.getvalue())[0].render(scale=1).to_pil().convert("L")
+    engine_pdf = forms.fill(template, {**values, "nusha": copy_label})
+    engine = pdfium.PdfDocument(engine_pdf)[0].render(scale=1).to_pil().convert("L")
+    diff = ImageChops.difference(direct, engine)
+    differing = sum(diff.point(lambda p: 255 if p > 64 else 0).histogram()[255:])
+    assert differing < 0.001 * direct.size[0] * direct.size[1], differing

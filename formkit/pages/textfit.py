@@ -215,6 +215,7 @@ def draw(canvas: Any, fitted: Fitted) -> None:
         text.setFont(fitted.font, fitted.size)
         text.setCharSpace(fitted.char_space)
         text.textOut(run)
+        text.setCharSpace(0)  # Tc outlives ET in the PDF graphics state: reset it for the text drawn next
         canvas.drawText(text)
         return
     canvas.setFont(fitted.font, fitted.size)
