@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import io
 from dataclasses import replace
 from datetime import date
+from typing import Any
 
+import pypdfium2 as pdfium
 import pytest
+from PIL import ImageChops
+from reportlab.lib.pagesizes import A4
 
 from formkit import profile as profiles
 from formkit.model import Applicant, Track
-from formkit.packet import PacketBuilder
-from formkit.pages import fastcanvas
+from formkit.packet import PacketBuilder, build_date
+from formkit.pages import content, fastcanvas, textfit
+from formkit.pages.form import draw_form, form_values
 
 PEOPLE = [
     ("İlknur", "Iğdır", "10000000146", Track.KURUM),
@@ -49,3 +55,23 @@ def test_memos_do_not_change_the_output() -> None:
     assert first == plain
     assert second == plain
     assert len(set(plain)) == len(plain)
+
+
+def test_form_page_looks_the_same_as_on_a_plain_canvas() -> None:
+    """The form copy in a packet (warm memos) renders pixel-identical to draw_form on a plain canvas."""
+    profile = profiles.load()
+    builder = PacketBuilder(profile)
+    person = people()[1]
+    builder.build(person)
+    packet = builder.build(person)
+    ctx = content.PageContext(person, profile, packet.ref, build_date())
+    buffer = io.BytesIO()
+    canvas = textfit.new_canvas(buffer, A4)
+    draw_form(canvas, form_values(person, build_date()), copy_label=content.copy_labels(ctx)[0])
+    canvas.showPage()
+    canvas.save()
+
+    def render(data: bytes, index: int) -> Any:
+        return pdfium.PdfDocument(data)[index].render(scale=1.5).to_pil().convert("RGB")
+
+    assert ImageChops.difference(render(packet.data, 1), render(buffer.getvalue(), 0)).getbbox() is None
