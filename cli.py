@@ -10,6 +10,7 @@ import json
 import os
 import sys
 from collections.abc import Callable
+from dataclasses import replace
 from functools import wraps
 from pathlib import Path
 from typing import Any, TypeVar
@@ -19,7 +20,7 @@ import click
 from formkit import __version__
 from formkit import profile as profiles
 from formkit import validate as validation
-from formkit.errors import FormkitError
+from formkit.errors import FormkitError, ValidationError
 from formkit.model import Profile
 from formkit.sources import open_table
 from formkit.validate import validate_all
@@ -155,7 +156,172 @@ def validate_command(file: str, as_json: bool, encoding: str | None, profile_pat
 # --- fields / fill ---------------------------------------------------------------------------------
 
 
+@cli.command("fields")
+@click.argument("template", type=click.Path(dir_okay=False))
+@click.option("--json", "as_json", is_flag=True, help="Alan listesini JSON olarak yaz.")
+@reports_errors
+def fields_command(template: str, as_json: bool) -> None:
+    """Bir PDF formunun doldurulabilir alanlarını listeler (ad, tür, sayfa, dikdörtgen, bayraklar).
+
+    Lists a template's fillable fields: full name, type, page, rectangle, flags, max length, on-states.
+    """
+    from formkit import forms
+
+    parsed = forms.Template.from_path(template)
+    for warning in parsed.warnings:
+        click.echo(f"uyarı: {template}: {warning}", err=True)
+    if as_json:
+        click.echo(json.dumps([f.as_dict() for f in parsed.list_fields()], ensure_ascii=False, indent=2))
+        return
+    for f in parsed.list_fields():
+        flags = [
+            word
+            for word, on in (
+                ("çok satırlı", f.multiline),
+                ("salt okunur", f.readonly),
+                ("zorunlu", f.required),
+                ("tarak", f.comb),
+            )
+            if on
+        ]
+        extra = []
+        if f.max_len:
+            extra.append(f"en çok {f.max_len}")
+        if f.on_states:
+            extra.append("seçenekler: " + "/".join(f.on_states))
+        if f.options:
+            extra.append("liste: " + "/".join(f.options))
+        rect = ",".join(f"{v:.0f}" for v in f.rect)
+        line = f"{f.name}\t{f.type}\tsayfa {f.page}\t[{rect}]"
+        click.echo("\t".join([line, *flags, *extra]))
+
+
+@cli.command("fill")
+@click.argument("template", type=click.Path(dir_okay=False))
+@click.option("--data", "data_path", required=True, type=click.Path(dir_okay=False), help="Değerler (JSON).")
+@click.option("--map", "map_path", type=click.Path(dir_okay=False), help="Alan eşlemesi (TOML, [fields]).")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="Çıktı PDF dosyası.")
+@click.option("--editable", is_flag=True, help="Alanları bırak (düzenlenebilir); verilmezse düzleştirilir.")
+@reports_errors
+def fill_command(template: str, data_path: str, map_path: str | None, output: str, editable: bool) -> None:
+    """Bir PDF formunu JSON değerleriyle doldurur; varsayılan çıktı baskıya hazır (düzleştirilmiş).
+
+    Fills an AcroForm template with values from a JSON file; flattened for print unless --editable.
+    """
+    from formkit import forms
+
+    parsed = forms.Template.from_path(template)
+    for warning in parsed.warnings:
+        click.echo(f"uyarı: {template}: {warning}", err=True)
+    values = forms.load_values(data_path)
+    try:
+        if map_path:
+            values = forms.apply_map(parsed, values, forms.load_map(map_path))
+        pdf = forms.fill(parsed, values, flatten=not editable)
+    except ValidationError as exc:  # name the values file in every line
+        raise ValidationError([replace(p, source=p.source or data_path) for p in exc.problems]) from exc
+    path = forms.write_pdf(output, pdf)
+    kind = "düzenlenebilir" if editable else "düzleştirilmiş"
+    click.echo(f"{path} yazıldı ({kind}, {len(pdf) // 1024} KB)")
+
+
 # --- packet ----------------------------------------------------------------------------------------
+
+# Options of `formkit packet` for one applicant: (option, canonical field name, help).
+_APPLICANT_OPTIONS: tuple[tuple[str, str, str], ...] = (
+    ("--ad", "ad", "Ad (adlar)."),
+    ("--soyad", "soyad", "Soyad."),
+    ("--tc", "tc_kimlik_no", "T.C. kimlik numarası (11 hane)."),
+    ("--dogum-tarihi", "dogum_tarihi", "Doğum tarihi (gg.aa.yyyy)."),
+    ("--dogum-yeri", "dogum_yeri", "Doğum yeri."),
+    ("--e-posta", "e_posta", "E-posta adresi."),
+    ("--cep-telefonu", "cep_telefonu", "Cep telefonu (SMS kodu buraya gelir)."),
+    ("--kurum", "kurum", "Kurum adı."),
+    ("--unvan", "unvan", "Unvan."),
+    ("--adres", "adres", "Teslimat adresi (mahalle, cadde/sokak, no, daire)."),
+    ("--il", "il", "İl."),
+    ("--ilce", "ilce", "İlçe."),
+    ("--posta-kodu", "posta_kodu", "Posta kodu (5 hane)."),
+    (
+        "--track",
+        "basvuru_turu",
+        "Başvuru türü: kurum, aile-hekimi ya da bireysel (Doktor, Aile Hekimi, ... da olur).",
+    ),
+    ("--birim", "birim", "Birim (isteğe bağlı)."),
+)
+
+
+def _applicant_options(func: F) -> F:
+    for option, field, help_text in reversed(_APPLICANT_OPTIONS):
+        func = click.option(option, field, default=None, help=help_text)(func)
+    return func
+
+
+@cli.command("packet")
+@click.option(
+    "--input",
+    "input_path",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Başvuru sahibinin bilgileri (JSON, alan adları: ad, soyad, tc_kimlik_no, ...). "
+    "Ayrıca verilen seçenekler dosyadakinin yerine geçer.",
+)
+@_applicant_options
+@click.option(
+    "--baska-marka-cihaz/--baska-marka-cihaz-yok",
+    "baska_marka_cihaz",
+    default=None,
+    help="bireysel: başka marka bir e-imza cihazı var mı (varsa form postalanmaz).",
+)
+@profile_option
+@click.option(
+    "--form",
+    "form_path",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Kamu SM portalının bu kişi için ürettiği (doldurulmuş) PDF; yerleşik form yerine "
+    "iki nüsha olarak kullanılır.",
+)
+@click.option(
+    "-o",
+    "--output",
+    "out_dir",
+    type=click.Path(file_okay=False),
+    default="output",
+    show_default=True,
+    help="Paketin yazılacağı klasör.",
+)
+@click.option("--editable", is_flag=True, help="Form nüshaları doldurulabilir alanlarını korusun.")
+@reports_errors
+def packet_command(
+    input_path: str | None,
+    profile_path: str | None,
+    form_path: str | None,
+    out_dir: str,
+    editable: bool,
+    baska_marka_cihaz: bool | None,
+    **fields: str | None,
+) -> None:
+    """Bir başvuru sahibi için yazdırılmaya hazır paket (PDF) üretir.
+
+    Makes one applicant's print-ready packet: cover, two form copies, checklist and (aile-hekimi) the
+    payment page. Prints the path of the PDF. Invalid data: every problem on stderr, exit 2, no file.
+    """
+    from formkit.errors import InputError
+    from formkit.packet import build_packet, load_applicant, read_official_form, write_packet
+
+    if form_path and editable:
+        raise InputError("--form ile --editable birlikte kullanılamaz: resmi form zaten doldurulmuş bir PDF")
+
+    overrides = {name: value for name, value in fields.items() if value is not None}
+    if baska_marka_cihaz is not None:
+        overrides["baska_marka_cihaz"] = "evet" if baska_marka_cihaz else "hayır"
+    applicant = load_applicant(Path(input_path) if input_path else None, overrides)
+    profile = load_profile(profile_path)
+    warn_fees(profile)
+    official = read_official_form(Path(form_path)) if form_path else None
+    packet = build_packet(applicant, profile, official_form=official, editable=editable)
+    click.echo(str(write_packet(packet, Path(out_dir))))
 
 
 # --- batch -----------------------------------------------------------------------------------------
