@@ -328,6 +328,8 @@ def _build_rows(tasks: list[_Task]) -> list[tuple[int, dict[str, Any]]]:
                 "status": "ok",
                 "ref": packet.ref,
                 "name": f"{task.applicant.ad} {task.applicant.soyad}",
+                "ad": task.applicant.ad,
+                "soyad": task.applicant.soyad,
                 "track": task.applicant.track.value,
                 "e_posta": task.applicant.e_posta,
                 "tc": task.applicant.masked_tc,
