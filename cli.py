@@ -362,6 +362,183 @@ def read_input_file(path: str) -> bytes:
 # --- mail / send -----------------------------------------------------------------------------------
 
 
+@cli.command("mail")
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+@click.option(
+    "--outbox",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Giden kutusu klasörü (varsayılan: DIR/outbox).",
+)
+@click.option("--from", "sender", default=None, help="Gönderen adresi; verilmezse profildeki mail.from.")
+@click.option(
+    "--max-size", default="10MB", show_default=True, help="Bir iletinin en büyük boyutu (ör. 10MB)."
+)
+@click.option(
+    "--templates",
+    "texts_dir",
+    type=click.Path(file_okay=False, exists=True, path_type=Path),
+    default=None,
+    help="E-posta metinlerinin klasörü (<tür>.txt ve <tür>.html); varsayılan: yerleşik.",
+)
+@profile_option
+@reports_errors
+def mail_command(
+    folder: Path,
+    outbox: Path | None,
+    sender: str | None,
+    max_size: str,
+    texts_dir: Path | None,
+    profile_path: str | None,
+) -> None:
+    """Write one e-mail (.eml) per packet of a batch folder into its outbox.
+
+    Reads DIR/manifest.json (written by `formkit batch`) and, for every ok row, writes an RFC 5322 message
+    with the track's next steps and the packet PDF attached. Nothing is sent; see `formkit send`.
+    Exit 0 when every ok row got a message, 1 when some were refused, 2 when the folder cannot be used.
+    """
+    from formkit import mail
+
+    size = mail.parse_size(max_size)
+    profile = load_profile(profile_path)
+    result = mail.write_outbox(
+        folder, profile, outbox=outbox, sender=sender, max_size=size, texts_dir=texts_dir
+    )
+    warn_fees(profile)  # the messages quote the profile's fees
+    for refusal in result.refused:
+        click.echo(f"reddedildi: {refusal.line()}", err=True)
+    for path in result.removed:
+        click.echo(f"silindi: {path.name} (satırı artık manifestte yok)", err=True)
+    total = len(result.written) + len(result.unchanged)
+    click.echo(
+        f"{result.outbox}: {total} ileti ({len(result.written)} yeni/değişen, {len(result.unchanged)} aynı), "
+        f"{len(result.refused)} reddedilen, {result.not_ok} paketsiz satır (geçersiz/başarısız)"
+    )
+    sys.exit(result.exit_code)
+
+
+@cli.command("send")
+@click.argument("folder", type=click.Path(file_okay=False, exists=True, path_type=Path))
+@click.option("--smtp-host", required=True, help="SMTP sunucusu.")
+@click.option(
+    "--smtp-port",
+    type=click.IntRange(1, 65535),
+    default=None,
+    help="Port (varsayılan: 25; --starttls ile 587; --ssl ile 465).",
+)
+@click.option("--starttls", is_flag=True, help="Bağlantıyı STARTTLS ile şifrele.")
+@click.option("--ssl", "use_ssl", is_flag=True, help="Baştan TLS ile bağlan (SMTPS).")
+@click.option(
+    "--user",
+    default=None,
+    help="Kullanıcı adı; parola FORMKIT_SMTP_PASSWORD ortam değişkeninden ya da sorularak alınır.",
+)
+@click.option(
+    "--rate",
+    type=click.FloatRange(min=0),
+    default=0,
+    show_default=True,
+    help="Dakikada en çok kaç ileti (0: sınırsız; ör. Office 365 için 30).",
+)
+@click.option("--dry-run", is_flag=True, help="Neyin gönderileceğini yaz, hiçbir şey gönderme.")
+@click.option(
+    "--retry-uncertain",
+    is_flag=True,
+    help="Önceki çalışmada yarıda kalan (belirsiz) iletileri de yeniden gönder.",
+)
+@click.option(
+    "--ca-file",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    default=None,
+    help="Sunucu sertifikasını doğrulamak için güvenilen sertifika(lar) (PEM).",
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0.1),
+    default=30.0,
+    show_default=True,
+    help="Sunucu yanıtı için en çok beklenecek saniye.",
+)
+@click.option(
+    "--retries",
+    type=click.IntRange(0, 20),
+    default=4,
+    show_default=True,
+    help="Geçici hata (4xx, kopan bağlantı) başına yeniden deneme sayısı.",
+)
+@click.option(
+    "--retry-delay",
+    type=click.FloatRange(min=0),
+    default=2.0,
+    show_default=True,
+    help="İlk yeniden denemeden önce beklenecek saniye (her denemede iki katına çıkar, en çok 60).",
+)
+@click.option(
+    "--outbox",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Giden kutusu klasörü (varsayılan: DIR/outbox).",
+)
+@reports_errors
+def send_command(
+    folder: Path,
+    smtp_host: str,
+    smtp_port: int | None,
+    starttls: bool,
+    use_ssl: bool,
+    user: str | None,
+    rate: float,
+    dry_run: bool,
+    retry_uncertain: bool,
+    ca_file: Path | None,
+    timeout: float,
+    retries: int,
+    retry_delay: float,
+    outbox: Path | None,
+) -> None:
+    """Send the outbox of a batch folder over SMTP, each message exactly once.
+
+    A journal (DIR/mail-journal.sqlite) records every message; a rerun sends only what is not yet sent.
+    Exit 0 when every message is sent, 1 when some failed or are uncertain, 2 on a usage or connection error.
+    """
+    from formkit import mail
+    from formkit.errors import InputError
+
+    if starttls and use_ssl:
+        raise InputError("--starttls ve --ssl birlikte kullanılamaz; birini seçin")
+    security: mail.Security = "ssl" if use_ssl else "starttls" if starttls else "plain"
+    password = None
+    if user and not dry_run:
+        password = os.environ.get("FORMKIT_SMTP_PASSWORD")
+        if password is None:
+            password = click.prompt(f"{user} için SMTP parolası", hide_input=True, err=True)
+    settings = mail.SmtpSettings(
+        host=smtp_host,
+        port=smtp_port,
+        security=security,
+        user=user,
+        password=password,
+        ca_file=ca_file,
+        timeout=timeout,
+    )
+    summary = mail.send_outbox(
+        folder,
+        settings,
+        outbox=outbox,
+        rate=rate,
+        dry_run=dry_run,
+        retry_uncertain=retry_uncertain,
+        retry=mail.RetryPolicy(retries=retries, delay=retry_delay),
+        echo=click.echo,
+    )
+    for line in summary.lines():
+        click.echo(line)
+    if dry_run:
+        click.echo(f"deneme: {len(summary.would_send)} ileti gönderilecekti; hiçbir şey gönderilmedi")
+        sys.exit(0)
+    sys.exit(summary.exit_code)
+
+
 # --- serve -----------------------------------------------------------------------------------------
 
 
