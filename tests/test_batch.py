@@ -14,14 +14,14 @@ import time
 from pathlib import Path
 from typing import Any
 
+import batchdata
 import pytest
 from click.testing import CliRunner
+from conftest import ROOT
 from openpyxl import Workbook
 from pypdf import PdfReader
 
 import cli
-from tests import batchdata
-from tests.conftest import ROOT
 
 
 @pytest.fixture(autouse=True)
