@@ -15,7 +15,8 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/formkit validate examples/applicants.csv
+	$(BIN)/formkit batch examples/applicants.csv -o output
+	$(BIN)/formkit mail output
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+import time
 from collections.abc import Callable
 from dataclasses import replace
 from functools import wraps
@@ -20,7 +21,7 @@ import click
 from formkit import __version__
 from formkit import profile as profiles
 from formkit import validate as validation
-from formkit.errors import FormkitError, ValidationError
+from formkit.errors import FormkitError, InputError, ValidationError
 from formkit.model import Profile
 from formkit.sources import open_table
 from formkit.validate import validate_all
@@ -307,7 +308,6 @@ def packet_command(
     Makes one applicant's print-ready packet: cover, two form copies, checklist and (aile-hekimi) the
     payment page. Prints the path of the PDF. Invalid data: every problem on stderr, exit 2, no file.
     """
-    from formkit.errors import InputError
     from formkit.packet import build_packet, load_applicant, read_official_form, write_packet
 
     if form_path and editable:
@@ -325,6 +325,104 @@ def packet_command(
 
 
 # --- batch -----------------------------------------------------------------------------------------
+
+
+class _ProgressLine:
+    """A one-line progress display on stderr (count, rate, time left), only when stderr is a terminal."""
+
+    def __init__(self) -> None:
+        self.enabled = sys.stderr.isatty()
+        self.started = time.monotonic()
+        self.last = 0.0
+
+    def __call__(self, done: int, total: int) -> None:
+        now = time.monotonic()
+        if not self.enabled or (now - self.last < 0.2 and done < total):
+            return
+        self.last = now
+        elapsed = max(now - self.started, 1e-6)
+        rate = done / elapsed
+        left = (total - done) / rate if rate > 0 else 0.0
+        click.echo(
+            f"\r  {done}/{total} paket  {rate:5.1f}/sn  kalan {int(left) // 60}:{int(left) % 60:02d} ",
+            err=True,
+            nl=done >= total,
+        )
+
+
+@cli.command()
+@click.argument("input_file", metavar="FILE", type=click.Path(dir_okay=False))
+@click.option(
+    "-o",
+    "--output",
+    "out_dir",
+    type=click.Path(file_okay=False),
+    default="output",
+    show_default=True,
+    help="Çıktı klasörü.",
+)
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Paralel işçi sayısı (varsayılan: çekirdek sayısı).",
+)
+@profile_option
+@click.option("--encoding", default=None, help="CSV kodlaması (ör. cp1254, utf-8); verilmezse tahmin edilir.")
+@click.option("--duplex", is_flag=True, help="Çift taraflı baskı: her paketi çift sayfaya tamamla.")
+@click.option(
+    "--form",
+    "form_path",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Yerleşik form yerine kullanılacak PDF formu.",
+)
+@click.option("--force", is_flag=True, help="Klasörde başka bir toplu iş varsa üzerine yaz.")
+@reports_errors
+def batch(
+    input_file: str,
+    out_dir: str,
+    jobs: int | None,
+    profile_path: str | None,
+    encoding: str | None,
+    duplex: bool,
+    form_path: str | None,
+    force: bool,
+) -> None:
+    """Build a packet for every valid row of a CSV/XLSX export.
+
+    Writes packets/, manifest.json, errors.csv and print/ into the output folder. Rerunning rebuilds
+    only what changed. Exit 0: every row made a packet; 1: some rows were invalid or failed; 2: input error.
+    """
+    from formkit import batch as batches
+    from formkit.packet import read_official_form
+
+    profile = load_profile(profile_path)
+    warn_fees(profile)
+    official = read_official_form(Path(form_path)) if form_path else None
+    options = batches.BatchOptions(
+        profile=profile,
+        jobs=jobs or os.cpu_count() or 1,
+        encoding=encoding,
+        duplex=duplex,
+        force=force,
+        official_form=official,
+    )
+    result = batches.run(Path(input_file), Path(out_dir), options, progress=_ProgressLine())
+    for warning in result.warnings:
+        click.echo(f"uyarı: {warning}", err=True)
+    rate = result.built / result.seconds if result.seconds > 0 else 0.0
+    click.echo(
+        f"{result.rows} satır: {result.ok} paket hazır ({result.built} yeni, {result.up_to_date} güncel), "
+        f"{result.invalid} hatalı, {result.failed} başarısız; {result.pages} sayfa; "
+        f"{result.seconds:.1f} sn ({rate:.1f} paket/sn)"
+    )
+    for path in result.print_files:
+        click.echo(f"baskı: {path}")
+    if result.invalid or result.failed:
+        click.echo(f"hatalar: {Path(out_dir) / batches.ERRORS}", err=True)
+    sys.exit(result.exit_code)
 
 
 # --- mail / send -----------------------------------------------------------------------------------
@@ -470,7 +568,6 @@ def send_command(
     Exit 0 when every message is sent, 1 when some failed or are uncertain, 2 on a usage or connection error.
     """
     from formkit import mail
-    from formkit.errors import InputError
 
     if starttls and use_ssl:
         raise InputError("--starttls ve --ssl birlikte kullanılamaz; birini seçin")

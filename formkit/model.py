@@ -5,6 +5,7 @@ Raw rows are parsed into these once (`validate`, `profile`); nothing later sees 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -36,6 +37,14 @@ def mask_tc(tc: str) -> str:
     if len(tc) < 6:
         return "*" * len(tc)
     return tc[:3] + "*" * (len(tc) - 5) + tc[-2:]
+
+
+_TC_LIKE = re.compile(r"(?<!\d)[1-9]\d{10}(?!\d)")
+
+
+def redact_tc(text: str) -> str:
+    """Mask every 11-digit run that could be a T.C. number (defence in depth for reports and logs)."""
+    return _TC_LIKE.sub(lambda m: mask_tc(m.group(0)), text)
 
 
 @dataclass(frozen=True)
