@@ -14,7 +14,6 @@ import hashlib
 import io
 import json
 import os
-import tempfile
 import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator
@@ -25,6 +24,7 @@ from typing import Any
 
 from formkit import __version__
 from formkit.errors import FormkitError, InputError
+from formkit.fileio import remove_temporaries, write_atomic
 from formkit.model import Applicant, Problem, Profile, redact_tc
 from formkit.packet import PacketBuilder, packet_ref, write_packet
 from formkit.pdfjoin import JoinWriter
@@ -192,9 +192,7 @@ def _claim_folder(out_dir: Path, input_path: Path, force: bool) -> dict[str, Any
 def _remove_temporaries(out_dir: Path) -> None:
     """Temporary files a killed run may have left behind; never a finished file."""
     for folder in (out_dir, out_dir / PACKETS, out_dir / PRINT):
-        if folder.is_dir():
-            for leftover in folder.glob(".*.tmp"):
-                leftover.unlink(missing_ok=True)
+        remove_temporaries(folder)
 
 
 def _remove_replaced(out_dir: Path, old: Iterable[Any], new: Iterable[dict[str, Any]]) -> None:
@@ -240,7 +238,11 @@ def _invalid_entry(raw: RawRow, problems: list[Problem]) -> dict[str, Any]:
 
 
 class _ManifestWriter:
-    """Keeps manifest.json true to the files on disk: rewritten atomically, at most every few seconds."""
+    """Keeps manifest.json true to the files on disk: rewritten atomically while the batch runs.
+
+    Each row is serialised once per change (one line per row), so a rewrite costs a join and a write, not a
+    fresh encoding of every row; rewrites are spaced so that they never take more than a few % of the run.
+    """
 
     def __init__(
         self,
@@ -255,36 +257,33 @@ class _ManifestWriter:
         self.warnings = list(warnings)
         self.print_files: list[dict[str, Any]] = []
         self.last = 0.0
+        self.interval = _MANIFEST_EVERY
+        self._lines: dict[int, tuple[dict[str, Any], str]] = {}
 
     def maybe_write(self) -> None:
-        if time.monotonic() - self.last >= _MANIFEST_EVERY:
+        if time.monotonic() - self.last >= self.interval:
             self.write()
 
+    def _line(self, row: int) -> str:
+        entry = self.entries[row]
+        cached = self._lines.get(row)
+        if cached is None or cached[0] is not entry:
+            cached = (entry, json.dumps(entry, ensure_ascii=False))
+            self._lines[row] = cached
+        return cached[1]
+
     def write(self) -> None:
-        rows = [self.entries[row] for row in sorted(self.entries)]
-        document = {
-            "batch": self.identity,
-            "warnings": self.warnings,
-            "rows": rows,
-            "print": self.print_files,
-        }
-        text = json.dumps(document, ensure_ascii=False, indent=1)
+        started = time.monotonic()
+        rows = ",\n  ".join(self._line(row) for row in sorted(self.entries))
+        text = (
+            f'{{"batch": {json.dumps(self.identity, ensure_ascii=False)},\n'
+            f' "warnings": {json.dumps(self.warnings, ensure_ascii=False)},\n'
+            f' "rows": [\n  {rows}\n ],\n'
+            f' "print": {json.dumps(self.print_files, ensure_ascii=False)}}}\n'
+        )
         write_atomic(self.path, text.encode("utf-8"))
         self.last = time.monotonic()
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write a file so that it is either absent, the old version or the complete new one."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+        self.interval = max(_MANIFEST_EVERY, 20 * (self.last - started))
 
 
 def _neutralise(cell: str) -> str:

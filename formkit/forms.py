@@ -17,15 +17,12 @@ Why it is shaped like this:
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import hashlib
 import io
 import json
 import logging
-import os
 import re
-import tempfile
 import threading
 import tomllib
 import warnings
@@ -51,6 +48,7 @@ from reportlab.lib.colors import Color
 
 from formkit import fonts
 from formkit.errors import InputError, TemplateError, ValidationError
+from formkit.fileio import write_atomic
 from formkit.model import Problem
 from formkit.pages import fastdraw, textfit
 from formkit.pages.form import as_bool
@@ -1220,20 +1218,7 @@ def load_values(path: Path | str) -> dict[str, str | bool]:
 
 def write_pdf(path: Path | str, data: bytes) -> Path:
     """Write atomically (temporary file in the same folder, then os.replace): never a half-written PDF."""
-    path = Path(path)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
-            os.replace(tmp, path)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-            raise
-    except OSError as exc:
-        raise InputError(f"{path}: yazılamadı ({exc.strerror or exc})") from exc
+    return write_atomic(Path(path), data, error=InputError)
     return path
 
 

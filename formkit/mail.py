@@ -47,6 +47,7 @@ from typing import Any, Literal
 
 from formkit import turkish
 from formkit.errors import InputError, MailError, TemplateError
+from formkit.fileio import write_if_changed
 from formkit.journal import JOURNAL_NAME, Journal, State, scrub
 from formkit.model import PostalAddress, Profile, Track
 from formkit.resources import asset
@@ -621,21 +622,7 @@ def _message_date(epoch: str, existing: Path, message_id: str) -> datetime:
 
 def _write_if_changed(target: Path, data: bytes) -> bool:
     """Atomic write (temp file + os.replace); an identical file is left untouched (same mtime)."""
-    try:
-        if target.read_bytes() == data:
-            return False
-    except OSError:
-        pass
-    temp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    try:
-        with temp.open("wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temp, target)
-    except OSError as exc:
-        temp.unlink(missing_ok=True)
-        raise MailError(f"{target}: yazılamadı ({exc.strerror or exc})") from exc
+    return write_if_changed(target, data, error=MailError)
     return True
 
 

@@ -16,7 +16,6 @@ from __future__ import annotations
 import io
 import logging
 import os
-import tempfile
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -30,7 +29,8 @@ from pypdf.errors import PdfReadError, PyPdfError
 from reportlab.pdfgen.canvas import Canvas
 
 from formkit import fonts
-from formkit.errors import FormkitError, InputError, TemplateError, ValidationError
+from formkit.errors import InputError, TemplateError, ValidationError
+from formkit.fileio import write_atomic
 from formkit.forms import Template
 from formkit.model import Applicant, Problem, Profile, Track
 from formkit.pages import content
@@ -347,18 +347,5 @@ def build_packet(applicant: Applicant, profile: Profile, **kw: Any) -> Packet:
 def write_packet(packet: Packet, out_dir: Path) -> Path:
     """Write the packet into out_dir atomically (temp file + os.replace); return its path."""
     target = Path(out_dir) / packet.filename
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, temp_name = tempfile.mkstemp(prefix=".", suffix=".part", dir=target.parent)
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(packet.data)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(temp_name, target)
-        except BaseException:
-            Path(temp_name).unlink(missing_ok=True)
-            raise
-    except OSError as exc:
-        raise FormkitError(f"{target}: yazılamadı ({exc.strerror or exc})") from exc
+    write_atomic(target, packet.data)
     return target
