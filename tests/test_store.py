@@ -1,0 +1,66 @@
+"""The SQLite store of web submissions: write side, read back as canonical rows, bad files."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from formkit.errors import InputError
+from formkit.store import STORE_FIELDS, STORE_FILENAME, Store, is_store_file, iter_records
+
+ROW = {
+    "ad": "Ğülşen", "soyad": "İnce", "tc_kimlik_no": "24427250916", "dogum_tarihi": "01.02.1990",
+    "dogum_yeri": "Iğdır", "e_posta": "gulsen@example.org", "cep_telefonu": "05324123310",
+    "kurum": "Tarsus Devlet Hastanesi", "unvan": "Hemşire", "adres": "Şehitlik Mah. 5. Sok. No: 1",
+    "il": "Mersin", "ilce": "Tarsus", "posta_kodu": "33400", "basvuru_turu": "bireysel",
+    "baska_marka_cihaz": "",
+}  # fmt: skip
+
+
+def test_save_and_read_back_in_order_with_spreadsheet_row_numbers(tmp_path: Path) -> None:
+    store = Store(tmp_path / "yeni" / "klasor")
+    store.save(ROW)
+    store.save({**ROW, "tc_kimlik_no": "71117800296", "ad": "Çağrı"})
+    store.save({**ROW, "il": "Adana"})  # same T.C.: replaces the first row, keeps its place
+    assert store.count() == 2
+    records = list(iter_records(store.path))
+    assert [n for n, _ in records] == [2, 3]
+    assert records[0][1] == {**ROW, "il": "Adana"}
+    assert records[1][1]["ad"] == "Çağrı"
+    assert tuple(records[0][1]) == STORE_FIELDS
+    assert store.path.name == STORE_FILENAME and store.path.stat().st_mode & 0o077 == 0
+
+
+def test_store_survives_reopening(tmp_path: Path) -> None:
+    Store(tmp_path).save(ROW)
+    again = Store(tmp_path)
+    assert again.count() == 1
+
+
+def test_reading_is_read_only(tmp_path: Path) -> None:
+    store = Store(tmp_path)
+    store.save(ROW)
+    before = store.path.read_bytes()
+    list(iter_records(store.path))
+    assert store.path.read_bytes() == before
+
+
+def test_bad_files_are_one_line_input_errors(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="bulunamadı"):
+        list(iter_records(tmp_path / "yok.sqlite"))
+    other = tmp_path / "baska.sqlite"
+    with sqlite3.connect(other) as db:
+        db.execute("CREATE TABLE kisiler (ad TEXT)")
+    with pytest.raises(InputError, match="başvuru deposu değil"):
+        list(iter_records(other))
+    junk = tmp_path / "bozuk.db"
+    junk.write_bytes(b"bu bir veritabani degil" * 100)
+    with pytest.raises(InputError, match=r"bozuk\.db"):
+        list(iter_records(junk))
+
+
+def test_store_suffixes() -> None:
+    assert is_store_file(Path("a/basvurular.sqlite")) and is_store_file(Path("x.DB"))
+    assert not is_store_file(Path("x.csv")) and not is_store_file(Path("x.xlsx"))
