@@ -15,7 +15,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/formkit --version
+	$(BIN)/formkit validate examples/applicants.csv
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

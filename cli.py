@@ -6,6 +6,7 @@ reaches the user as a traceback (set FORMKIT_DEBUG=1 to see one).
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 from collections.abc import Callable
@@ -17,8 +18,11 @@ import click
 
 from formkit import __version__
 from formkit import profile as profiles
+from formkit import validate as validation
 from formkit.errors import FormkitError
 from formkit.model import Profile
+from formkit.sources import open_table
+from formkit.validate import validate_all
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -81,7 +85,71 @@ def cli() -> None:
 # --- profile ---------------------------------------------------------------------------------------
 
 
+@cli.group("profile")
+def profile_group() -> None:
+    """Profili göster ya da denetle (il, banka hesabı, ücretler, adresler).
+
+    Show or check a profile: the TOML file holding everything that changes between provinces and years.
+    Without FILE the built-in Mersin profile is used.
+    """
+
+
+profile_file = click.argument("file", required=False, type=click.Path(dir_okay=False))
+
+
+@profile_group.command("show")
+@profile_file
+@reports_errors
+def profile_show(file: str | None) -> None:
+    """Profili okunaklı yazdır: IBAN dörtlü gruplar, tutarlar TL biçiminde, toplam hesaplanmış."""
+    profile = load_profile(file)
+    click.echo(profiles.describe(profile))
+    warn_fees(profile)
+
+
+@profile_group.command("check")
+@profile_file
+@reports_errors
+def profile_check(file: str | None) -> None:
+    """Profili denetle: IBAN, tutarlar, https adresleri, zorunlu anahtarlar. Hata varsa çıkış kodu 2."""
+    profile = load_profile(file)
+    click.echo(f"profil geçerli: {profile.path or f'(yerleşik) {profiles.DEFAULT_PROFILE}'}")
+    warn_fees(profile)
+
+
 # --- validate --------------------------------------------------------------------------------------
+
+
+@cli.command("validate")
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--json", "as_json", is_flag=True, help="Sonucu JSON olarak yaz (satır başına sorunlar).")
+@click.option(
+    "--encoding", default=None, metavar="KODLAMA",
+    help="CSV karakter kodlaması (ör. cp1254, utf-8); verilmezse UTF-8, sonra Windows-1254 denenir.",
+)  # fmt: skip
+@profile_option
+@reports_errors
+def validate_command(file: str, as_json: bool, encoding: str | None, profile_path: str | None) -> None:
+    """Başvuru listesini (CSV, XLSX, JSON) denetle; her sorun için bir satır yaz.
+
+    Checks every row of an applicant table. Exit code 0: all rows valid; 1: some rows invalid;
+    2: the file (or the profile) cannot be used.
+    """
+    if profile_path:
+        load_profile(profile_path)
+    table = open_table(Path(file), encoding=encoding)
+    for warning in table.warnings:
+        click.echo(f"uyarı: {warning}", err=True)
+    results = validate_all(table.rows())
+    summary = validation.report(results)
+    if as_json:
+        click.echo(json.dumps(summary, ensure_ascii=False, indent=2))
+    else:
+        for _raw, result in results:
+            for problem in result if isinstance(result, list) else []:
+                click.echo(problem.line())
+        click.echo(validation.summary_line(table.source, results))
+    sys.exit(1 if summary["invalid"] else 0)
 
 
 # --- fields / fill ---------------------------------------------------------------------------------

@@ -18,6 +18,7 @@ from typing import Any
 from stdnum import iban as stdnum_iban
 from stdnum.exceptions import ValidationError as StdnumError
 
+from formkit import turkish
 from formkit.errors import ProfileError
 from formkit.model import BankAccount, FeeItem, Fees, PostalAddress, Profile, Urls
 from formkit.resources import asset
@@ -67,6 +68,59 @@ def fee_warning(profile: Profile, today: date | None = None) -> str | None:
         f"{PRICE_CHANGE:%d.%m.%Y} tarihinde değişti. Güncel tutarı {profile.urls.fees or 'Kamu SM'} "
         "adresinden kontrol edip profili güncelleyin."
     )
+
+
+def address_lines(address: PostalAddress) -> list[str]:
+    """An address as a Turkish label writes it: name, organisation, lines, then `POSTAKODU İlçe/İL`."""
+    place = "/".join(part for part in (address.district, turkish.upper(address.province)) if part)
+    last = " ".join(part for part in (address.postcode, place) if part)
+    return [address.name, *address.organisation, *address.lines, *([last] if last else [])]
+
+
+def describe(profile: Profile) -> str:
+    """The profile as readable Turkish text (`formkit profile show`): IBAN grouped, amounts in TL format."""
+    fees = profile.fees
+    width = max([len(item.name) for item in fees.items] + [len("Toplam")])
+    amounts = [turkish.format_amount(item.amount, fees.currency) for item in fees.items]
+    total = turkish.format_amount(fees.total, fees.currency)
+    money = max(len(text) for text in [*amounts, total])
+    lines = [
+        f"Profil: {profile.name} ({profile.province})",
+        f"Dosya: {profile.path or f'(yerleşik) {DEFAULT_PROFILE}'}",
+        f"Kaynak tarihi: {turkish.format_date(profile.source_date)}",
+        f"Parmak izi (SHA-256): {profile.fingerprint[:16]}",
+        "",
+        "E-imza Kurum Yetkilisi (kurum ve aile hekimi başvuruları):",
+        *(f"  {line}" for line in address_lines(profile.officer)),
+        "",
+        "Kamu SM (bireysel başvurularda ıslak imzalı form):",
+        *(f"  {line}" for line in address_lines(profile.kamusm)),
+        f"  Telefon: {profile.kamusm_phone}",
+        "",
+        "Banka hesabı (aile hekimleri):",
+        f"  IBAN:     {turkish.group_iban(profile.bank.iban)}",
+        f"  Banka:    {profile.bank.bank}",
+        f"  Alıcı:    {profile.bank.recipient}",
+        f"  Açıklama: {profile.bank.description_template}",
+        "",
+        f"Ücretler ({turkish.format_date(fees.valid_from)} tarihinden itibaren):",
+        *(
+            f"  {item.name:<{width}}  {amount:>{money}}"
+            for item, amount in zip(fees.items, amounts, strict=True)
+        ),
+        f"  {'Toplam':<{width}}  {total:>{money}}",
+        "",
+        "Web adresleri:",
+        f"  Başvuru portalı:  {profile.urls.portal}",
+        f"  Online işlemler:  {profile.urls.online_islemler}",
+        f"  Online ödeme:     {profile.urls.payment}",
+    ]
+    if profile.urls.fees:
+        lines.append(f"  Güncel ücretler:  {profile.urls.fees}")
+    lines += ["", "E-posta:", f"  Gönderen:     {profile.mail_from}"]
+    if profile.mail_reply_to:
+        lines.append(f"  Yanıt adresi: {profile.mail_reply_to}")
+    return "\n".join(lines)
 
 
 class _Reader:
