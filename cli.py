@@ -157,6 +157,98 @@ def validate_command(file: str, as_json: bool, encoding: str | None, profile_pat
 
 # --- packet ----------------------------------------------------------------------------------------
 
+# Options of `formkit packet` for one applicant: (option, canonical field name, help).
+_APPLICANT_OPTIONS: tuple[tuple[str, str, str], ...] = (
+    ("--ad", "ad", "Ad (adlar)."),
+    ("--soyad", "soyad", "Soyad."),
+    ("--tc", "tc_kimlik_no", "T.C. kimlik numarası (11 hane)."),
+    ("--dogum-tarihi", "dogum_tarihi", "Doğum tarihi (gg.aa.yyyy)."),
+    ("--dogum-yeri", "dogum_yeri", "Doğum yeri."),
+    ("--e-posta", "e_posta", "E-posta adresi."),
+    ("--cep-telefonu", "cep_telefonu", "Cep telefonu (SMS kodu buraya gelir)."),
+    ("--kurum", "kurum", "Kurum adı."),
+    ("--unvan", "unvan", "Unvan."),
+    ("--adres", "adres", "Teslimat adresi (mahalle, cadde/sokak, no, daire)."),
+    ("--il", "il", "İl."),
+    ("--ilce", "ilce", "İlçe."),
+    ("--posta-kodu", "posta_kodu", "Posta kodu (5 hane)."),
+    (
+        "--track",
+        "basvuru_turu",
+        "Başvuru türü: kurum, aile-hekimi ya da bireysel (Doktor, Aile Hekimi, ... da olur).",
+    ),
+    ("--birim", "birim", "Birim (isteğe bağlı)."),
+)
+
+
+def _applicant_options(func: F) -> F:
+    for option, field, help_text in reversed(_APPLICANT_OPTIONS):
+        func = click.option(option, field, default=None, help=help_text)(func)
+    return func
+
+
+@cli.command("packet")
+@click.option(
+    "--input",
+    "input_path",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Başvuru sahibinin bilgileri (JSON, alan adları: ad, soyad, tc_kimlik_no, ...). "
+    "Ayrıca verilen seçenekler dosyadakinin yerine geçer.",
+)
+@_applicant_options
+@click.option(
+    "--baska-marka-cihaz/--baska-marka-cihaz-yok",
+    "baska_marka_cihaz",
+    default=None,
+    help="bireysel: başka marka bir e-imza cihazı var mı (varsa form postalanmaz).",
+)
+@profile_option
+@click.option(
+    "--form",
+    "form_path",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Kamu SM portalının bu kişi için ürettiği (doldurulmuş) PDF; yerleşik form yerine "
+    "iki nüsha olarak kullanılır.",
+)
+@click.option(
+    "-o",
+    "--output",
+    "out_dir",
+    type=click.Path(file_okay=False),
+    default="output",
+    show_default=True,
+    help="Paketin yazılacağı klasör.",
+)
+@click.option("--editable", is_flag=True, help="Form nüshaları doldurulabilir alanlarını korusun.")
+@reports_errors
+def packet_command(
+    input_path: str | None,
+    profile_path: str | None,
+    form_path: str | None,
+    out_dir: str,
+    editable: bool,
+    baska_marka_cihaz: bool | None,
+    **fields: str | None,
+) -> None:
+    """Bir başvuru sahibi için yazdırılmaya hazır paket (PDF) üretir.
+
+    Makes one applicant's print-ready packet: cover, two form copies, checklist and (aile-hekimi) the
+    payment page. Prints the path of the PDF. Invalid data: every problem on stderr, exit 2, no file.
+    """
+    from formkit.packet import build_packet, load_applicant, read_official_form, write_packet
+
+    overrides = {name: value for name, value in fields.items() if value is not None}
+    if baska_marka_cihaz is not None:
+        overrides["baska_marka_cihaz"] = "evet" if baska_marka_cihaz else "hayır"
+    applicant = load_applicant(Path(input_path) if input_path else None, overrides)
+    profile = load_profile(profile_path)
+    warn_fees(profile)
+    official = read_official_form(Path(form_path)) if form_path else None
+    packet = build_packet(applicant, profile, official_form=official, editable=editable)
+    click.echo(str(write_packet(packet, Path(out_dir))))
+
 
 # --- batch -----------------------------------------------------------------------------------------
 

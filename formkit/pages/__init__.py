@@ -1,0 +1,1 @@
+"""reportlab pages of a packet: the built-in application form (`form`), text fitting (`textfit`), ..."""
