@@ -2,8 +2,9 @@
 
 `formkit serve --store DIR` writes each valid submission into `DIR/basvurular.sqlite` (one row per T.C.
 number: a corrected submission replaces the earlier one). `formkit batch` reads that file like a CSV:
-`read_store` yields the rows with the canonical field names, numbered like a spreadsheet (header = row 1).
-sqlite3 errors are translated to InputError here.
+`formkit.sources.open_table` hands `.sqlite`/`.db` files to `open_store`, and `read_store` yields RawRows
+with the canonical field names, numbered like a spreadsheet (header = row 1). sqlite3 errors become
+InputError here.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from formkit.errors import InputError
+from formkit.sources import RawRow, Table
 
 STORE_FILENAME = "basvurular.sqlite"
 SCHEMA_VERSION = 1
@@ -115,3 +117,26 @@ def iter_records(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
                 )
         except sqlite3.DatabaseError as exc:
             raise InputError(f"{path}: SQLite dosyası okunamadı ({exc})") from exc
+
+
+def read_store(path: Path) -> Iterator[RawRow]:
+    """The kept submissions as raw table rows (source = the file name), oldest first, from row 2."""
+    path = Path(path)
+    for number, values in iter_records(path):
+        yield RawRow(source=path.name, row=number, values=values)
+
+
+def open_store(path: Path) -> Table:
+    """The store as a `Table` for `formkit batch`/`validate`; InputError if it is not one or holds nobody."""
+    path = Path(path)
+    for _ in iter_records(path):
+        break
+    else:
+        raise InputError(f"{path}: başvuru deposunda hiç kayıt yok")
+    return Table(
+        path=path,
+        kind="sqlite",
+        headers=STORE_FIELDS,
+        fields={name: name for name in STORE_FIELDS},
+        warnings=(),
+    )

@@ -6,9 +6,13 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
+from cli import cli
 from formkit.errors import InputError
-from formkit.store import STORE_FIELDS, STORE_FILENAME, Store, is_store_file, iter_records
+from formkit.sources import open_table
+from formkit.store import STORE_FIELDS, STORE_FILENAME, Store, is_store_file, iter_records, read_store
+from formkit.validate import validate_all
 
 ROW = {
     "ad": "Ğülşen", "soyad": "İnce", "tc_kimlik_no": "24427250916", "dogum_tarihi": "01.02.1990",
@@ -64,3 +68,37 @@ def test_bad_files_are_one_line_input_errors(tmp_path: Path) -> None:
 def test_store_suffixes() -> None:
     assert is_store_file(Path("a/basvurular.sqlite")) and is_store_file(Path("x.DB"))
     assert not is_store_file(Path("x.csv")) and not is_store_file(Path("x.xlsx"))
+
+
+def test_open_table_reads_the_store_like_a_csv(tmp_path: Path) -> None:
+    store = Store(tmp_path)
+    store.save(ROW)
+    store.save({**ROW, "tc_kimlik_no": "71117800296", "ad": "Çağrı", "basvuru_turu": "kurum"})
+    copy = tmp_path / "kopya.db"
+    copy.write_bytes(store.path.read_bytes())
+    for path in (store.path, copy):
+        table = open_table(path)
+        assert table.kind == "sqlite" and table.warnings == ()
+        rows = list(table.rows())
+        assert [(r.source, r.row) for r in rows] == [(path.name, 2), (path.name, 3)]
+        assert rows[0].values == ROW
+        results = validate_all(rows)
+        assert all(not isinstance(result, list) for _, result in results), results
+        assert [result.ad for _, result in results] == ["Ğülşen", "Çağrı"]  # type: ignore[union-attr]
+        assert list(read_store(path)) == rows
+
+
+def test_store_without_records_is_an_input_error(tmp_path: Path) -> None:
+    store = Store(tmp_path)
+    with pytest.raises(InputError, match="hiç kayıt yok"):
+        open_table(store.path)
+
+
+def test_formkit_validate_accepts_the_store(tmp_path: Path) -> None:
+    store = Store(tmp_path)
+    store.save(ROW)
+    store.save({**ROW, "tc_kimlik_no": "71117800296", "e_posta": "bozuk"})  # kept by hand: not from the web
+    result = CliRunner().invoke(cli, ["validate", str(store.path)])
+    assert result.exit_code == 1, result.output
+    assert "basvurular.sqlite, satır 3, e_posta" in result.output
+    assert "24427250916" not in result.output

@@ -96,6 +96,11 @@ TRACK_FIELD = "basvuru_turu"
 DEVICE_FIELD = "baska_marka_cihaz"
 DEVICE_CHECKED = "evet"
 FIELD_NAMES: tuple[str, ...] = (*(f.name for f in TEXT_FIELDS), TRACK_FIELD, DEVICE_FIELD)
+LABELS: dict[str, str] = {
+    **{f.name: f.label for f in TEXT_FIELDS},
+    TRACK_FIELD: "Başvuru türü",
+    DEVICE_FIELD: "Başka marka e-imza cihazı",
+}
 
 
 @dataclass(frozen=True)

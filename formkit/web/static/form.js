@@ -24,7 +24,7 @@
     var sum = 0;
     for (var i = 0; i < 10; i++) sum += d[i];
     if (d[9] !== tenth || d[10] !== sum % 10) {
-      return "T.C. kimlik numarası geçersiz: kontrol haneleri tutmuyor";
+      return "geçerli bir T.C. kimlik numarası değil (kontrol haneleri tutmuyor)";
     }
     return "";
   }
