@@ -8,9 +8,6 @@ from __future__ import annotations
 
 import io
 import os
-import re
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -18,7 +15,7 @@ from typing import Any
 import pytest
 from conftest import ROOT
 from pypdf import PdfReader
-from webutil import VALID_TC, VALUES, WRONG_TC
+from webutil import VALID_TC, VALUES, WRONG_TC, running_server
 
 from formkit import profile as profiles
 from formkit.packet import PacketBuilder
@@ -47,30 +44,12 @@ TYPED_FIELDS = (
 
 
 @pytest.fixture(scope="module")
-def server() -> Iterator[str]:
-    """`formkit serve --port 0` on 127.0.0.1 as a subprocess; yields its base URL."""
-    process = subprocess.Popen(
-        [sys.executable, str(ROOT / "cli.py"), "serve", "--port", "0"],  # default host: 127.0.0.1
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        encoding="utf-8",
-        cwd=ROOT,
-    )
-    try:
-        assert process.stdout is not None
-        line = process.stdout.readline()  # printed once the socket is listening
-        match = re.search(r"http://127\.0\.0\.1:(\d+)/", line)
-        assert match, f"no address announced: {line!r}"
-        yield f"http://127.0.0.1:{match.group(1)}/"
-    finally:
-        process.terminate()
-        try:
-            _, errors = process.communicate(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            _, errors = process.communicate()
-        assert VALID_TC not in errors, "a full T.C. number reached the server log"
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """`formkit serve --port 0` on 127.0.0.1 (the default host) as a subprocess; yields its base URL."""
+    log = tmp_path_factory.mktemp("serve") / "stderr.txt"
+    with running_server(log=log) as url:
+        yield url
+    assert VALID_TC not in log.read_text(encoding="utf-8"), "a full T.C. number reached the server log"
 
 
 @pytest.fixture(scope="module")

@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
+import subprocess
+import sys
+from collections.abc import Iterator
 from html.parser import HTMLParser
+from pathlib import Path
+
+from conftest import ROOT
 
 # Real check digits (python-stdnum agrees); not a real person's number.
 VALID_TC = "24427250916"
@@ -64,3 +71,35 @@ def csrf_from(html: str) -> str:
     match = re.search(r'name="csrf_token" value="([^"]+)"', html)
     assert match, "no CSRF token in the page"
     return match.group(1)
+
+
+@contextlib.contextmanager
+def running_server(*args: str, log: Path) -> Iterator[str]:
+    """`formkit serve --port 0 ARGS` as a real process (default host 127.0.0.1); yields its base URL.
+
+    stderr (the server's log) goes to `log`, to be read after the block.
+    """
+    with log.open("w", encoding="utf-8") as errors:
+        process = subprocess.Popen(
+            [sys.executable, str(ROOT / "cli.py"), "serve", "--port", "0", *args],
+            stdout=subprocess.PIPE,
+            stderr=errors,
+            text=True,
+            encoding="utf-8",
+            cwd=ROOT,
+        )
+        try:
+            assert process.stdout is not None
+            line = process.stdout.readline()  # printed once the socket is listening
+            match = re.search(r"http://127\.0\.0\.1:(\d+)/", line)
+            assert match, f"no address announced: {line!r}"
+            yield f"http://127.0.0.1:{match.group(1)}/"
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+            if process.stdout:
+                process.stdout.close()
