@@ -13,13 +13,12 @@ import urllib.request
 from pathlib import Path
 
 from click.testing import CliRunner
-from conftest import ROOT
 from pypdf import PdfReader
-from webutil import VALID_TC, VALUES, csrf_from, running_server
 
 from cli import cli
 from formkit.store import STORE_FILENAME, read_store
 from formkit.web.server import is_loopback
+from tests.webutil import ROOT, VALID_TC, VALUES, csrf_from, running_server
 
 
 def test_serve_help_lists_its_options() -> None:

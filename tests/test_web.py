@@ -11,7 +11,6 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from pypdf import PdfReader
-from webutil import VALID_TC, VALUES, WRONG_TC, Elements, csrf_from
 
 from formkit import profile as profiles
 from formkit.packet import PacketBuilder
@@ -20,6 +19,7 @@ from formkit.validate import applicant_from_values
 from formkit.web import create_app
 from formkit.web.fields import FIELD_NAMES
 from formkit.web.security import RateLimit
+from tests.webutil import VALID_TC, VALUES, WRONG_TC, Elements, csrf_from
 
 CANONICAL = (
     "ad", "soyad", "tc_kimlik_no", "dogum_tarihi", "dogum_yeri", "e_posta", "cep_telefonu", "kurum", "unvan",

@@ -13,13 +13,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import ROOT
 from pypdf import PdfReader
-from webutil import VALID_TC, VALUES, WRONG_TC, running_server
 
 from formkit import profile as profiles
 from formkit.packet import PacketBuilder
 from formkit.validate import applicant_from_values
+from tests.webutil import ROOT, VALID_TC, VALUES, WRONG_TC, running_server
 
 CHROMIUM = Path(os.environ.get("FORMKIT_CHROMIUM", "/usr/bin/chromium"))
 sync_api = pytest.importorskip("playwright.sync_api", reason="playwright (Python) is not installed")

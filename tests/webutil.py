@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
 
-from conftest import ROOT
+ROOT = Path(__file__).resolve().parent.parent  # the checkout
 
 # Real check digits (python-stdnum agrees); not a real person's number.
 VALID_TC = "24427250916"
