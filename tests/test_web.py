@@ -209,6 +209,28 @@ def test_no_tc_number_in_any_log_line(client: FlaskClient, caplog: pytest.LogCap
     assert not any(VALID_TC in m for m in messages)
 
 
+def test_unexpected_error_is_a_turkish_500_and_the_traceback_is_masked(
+    caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = create_app()
+    app.testing = False  # real error handling, as under waitress
+
+    def broken(applicant: object) -> None:
+        raise RuntimeError(f"çizim hatası {VALID_TC}")
+
+    monkeypatch.setattr(app.extensions["formkit"].builder, "build", broken)
+    client = app.test_client()
+    with caplog.at_level(logging.ERROR):
+        response = post(client, VALUES)
+    assert response.status_code == 500
+    assert "Sunucu hatası" in response.get_data(as_text=True) and VALID_TC not in response.get_data(
+        as_text=True
+    )
+    logged = "\n".join(f"{r.getMessage()}\n{r.exc_text or ''}" for r in caplog.records)
+    assert "RuntimeError" in logged and "244******16" in logged
+    assert VALID_TC not in logged
+
+
 def test_nothing_is_stored_by_default(
     client: FlaskClient, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, app: Flask
 ) -> None:

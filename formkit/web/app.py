@@ -11,9 +11,8 @@ import io
 import logging
 import secrets
 import threading
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
 
 from flask import Flask, Response, abort, render_template, request, send_file, session
 from werkzeug.exceptions import HTTPException
@@ -91,6 +90,7 @@ def create_app(
 ) -> Flask:
     """The web application for one profile; with `store_dir`, valid submissions are kept there (SQLite)."""
     app = Flask(__name__)
+    app.logger.addFilter(RedactTcFilter())  # Flask logs unhandled exceptions here, traceback included
     app.config.update(
         SECRET_KEY=secret_key or secrets.token_bytes(32),  # per process: a restart asks for a page reload
         MAX_CONTENT_LENGTH=MAX_BODY_BYTES,
@@ -188,15 +188,10 @@ def create_app(
     return app
 
 
-def problems_by_field(problems: tuple[Problem, ...] | list[Problem]) -> dict[str, list[str]]:
+def problems_by_field(problems: Sequence[Problem]) -> dict[str, list[str]]:
     """Problem messages grouped by their field; fields not on the page are shown at the top ("_")."""
     grouped: dict[str, list[str]] = {}
     for problem in problems:
         key = problem.field if problem.field in FIELD_NAMES else "_"
         grouped.setdefault(key, []).append(problem.message)
     return grouped
-
-
-def service_of(app: Flask) -> Any:
-    """The app's per-process state (for tests and the server banner)."""
-    return app.extensions["formkit"]

@@ -124,10 +124,18 @@ def redact_tc(text: str) -> str:
 class RedactTcFilter(logging.Filter):
     """Logging filter: no full T.C. number ever reaches a log line, whatever was logged (KVKK)."""
 
+    _formatter = logging.Formatter()
+
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
         redacted = redact_tc(message)
         if redacted != message:
             record.msg = redacted
             record.args = None
+        if record.exc_info and not record.exc_text:  # tracebacks carry exception messages too
+            record.exc_text = self._formatter.formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = redact_tc(record.exc_text)
+        if record.stack_info:
+            record.stack_info = redact_tc(record.stack_info)
         return True
