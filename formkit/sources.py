@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import itertools
 import json
 import re
 from collections.abc import Iterator, Mapping
@@ -79,6 +80,7 @@ CSV_SUFFIXES = frozenset({".csv", ".txt", ".tsv"})
 XLSX_SUFFIXES = frozenset({".xlsx", ".xlsm"})
 JSON_SUFFIXES = frozenset({".json"})
 DELIMITERS = (";", ",", "\t")
+HEADER_SEARCH = 10  # the header is looked for among this many first non-blank rows
 _CHUNK = 1 << 16
 # Letters that never occur in Turkish but appear when cp1254 text was read as cp1252 (ş→þ, ı→ý, ğ→ð, ...)
 # or when UTF-8 bytes were read as a one-byte code page (ş→ÅŸ, ü→Ã¼, ı→Ä±).
@@ -122,6 +124,7 @@ class Table:
     warnings: tuple[str, ...]
     encoding: str = ""
     delimiter: str = ""
+    header_row: int = 1  # the header's row number; rows above it (a title, blank rows) are skipped
     _layout: _Layout | None = field(default=None, repr=False, compare=False)
 
     @property
@@ -152,35 +155,23 @@ class Table:
 
     def _csv_rows(self) -> Iterator[RawRow]:
         with _open_text(self.path, self.encoding) as stream:
-            reader = csv.reader(stream, delimiter=self.delimiter)
-            number = 0
-            shift = 0  # Excel hides a leading "sep=;" line, so the rows after it number one less
+            number = self.header_row
             try:
-                header_seen = False
-                for number, cells in enumerate(reader, start=1):
-                    if not header_seen:
-                        if _is_sep_line(cells):
-                            shift = 1
-                            continue
-                        header_seen = any(cell.strip() for cell in cells)
-                        continue
-                    raw = self._make_row(number - shift, cells)
-                    if raw is not None:
-                        yield raw
+                for number, cells in _csv_records(csv.reader(stream, delimiter=self.delimiter)):
+                    if number > self.header_row:
+                        raw = self._make_row(number, cells)
+                        if raw is not None:
+                            yield raw
             except csv.Error as exc:
                 raise InputError(f"{self.path}: satır {number + 1}: CSV okunamadı ({exc})") from exc
 
     def _xlsx_rows(self) -> Iterator[RawRow]:
         with _Workbook(self.path) as sheet:
-            header_seen = False
             for number, values in _sheet_rows(self.path, sheet):
-                cells = [_cell_text(value) for value in values]
-                if not header_seen:
-                    header_seen = any(cell.strip() for cell in cells)
-                    continue
-                raw = self._make_row(number, cells)
-                if raw is not None:
-                    yield raw
+                if number > self.header_row:
+                    raw = self._make_row(number, [_cell_text(value) for value in values])
+                    if raw is not None:
+                        yield raw
 
     def _json_rows(self) -> Iterator[RawRow]:
         records = _load_json(self.path)
@@ -319,49 +310,64 @@ def _is_sep_line(cells: list[str]) -> bool:
     )
 
 
-def _sniff_delimiter(line: str) -> str:
-    """The delimiter among ; , and tab that splits the header line most (quoted parts ignored)."""
-    unquoted = re.sub(r'"[^"]*"', "", line)
+def _sniff_delimiter(lines: list[str]) -> str:
+    """The delimiter among ; , and tab that splits the first lines most (quoted parts ignored)."""
+    unquoted = re.sub(r'"[^"]*"', "", "".join(lines))
     counts = {delimiter: unquoted.count(delimiter) for delimiter in DELIMITERS}
     best = max(DELIMITERS, key=lambda d: counts[d])
     return best if counts[best] else ","
 
 
+def _csv_records(reader: Iterator[list[str]]) -> Iterator[tuple[int, list[str]]]:
+    """CSV records numbered as a spreadsheet shows them (Excel hides a first `sep=;` line)."""
+    shift = 0
+    for number, cells in enumerate(reader, start=1):
+        if number == 1 and _is_sep_line(cells):
+            shift = 1
+            continue
+        yield number - shift, cells
+
+
 def _open_csv(path: Path, head: bytes, override: str | None) -> Table:
     encoding = _detect_encoding(path, head, override)
     with _open_text(path, encoding) as stream:
-        first = ""
-        for line in stream:
-            if line.strip():
-                first = line
-                break
-        sep = _SEP_LINE.fullmatch(first.strip())
-        delimiter = sep.group(1) if sep else _sniff_delimiter(first)
-    if not first:
+        lines = [line for line in itertools.islice(stream, 200) if line.strip()][:HEADER_SEARCH]
+    if not lines:
         raise InputError(f"{path}: dosyada başlık satırı yok (yalnızca boş satırlar)")
+    sep = _SEP_LINE.fullmatch(lines[0].strip())
+    delimiter = sep.group(1) if sep else _sniff_delimiter(lines)
     with _open_text(path, encoding) as stream:
-        reader = csv.reader(stream, delimiter=delimiter)
-        header: list[str] | None = None
-        has_data = False
         try:
-            for cells in reader:
-                if not any(cell.strip() for cell in cells) or (header is None and _is_sep_line(cells)):
-                    continue
-                if header is None:
-                    header = cells
-                    continue
-                has_data = True
-                break
+            found = _pick_header(_csv_records(csv.reader(stream, delimiter=delimiter)))
         except csv.Error as exc:
             raise InputError(f"{path}: CSV okunamadı ({exc})") from exc
-    assert header is not None
+    if found is None:
+        raise InputError(f"{path}: dosyada başlık satırı yok (yalnızca boş satırlar)")
+    header_row, header, has_data = found
     fields, layout, warnings = _map_headers(path, header)
     if not has_data:
         raise InputError(f"{path}: başlık satırı var ama hiç veri satırı yok")
     return Table(
         path=path, kind="csv", headers=tuple(header), fields=fields, warnings=warnings,
-        encoding=encoding, delimiter=delimiter, _layout=layout,
+        encoding=encoding, delimiter=delimiter, header_row=header_row, _layout=layout,
     )  # fmt: skip
+
+
+def _pick_header(records: Iterator[tuple[int, list[str]]]) -> tuple[int, list[str], bool] | None:
+    """The header among the first non-blank rows: the first naming at least 3 required fields (offices often
+    put a title row above it), else the first non-blank row. Returns (row number, cells, has data rows)."""
+    seen: list[tuple[int, list[str]]] = []
+    for number, cells in records:
+        if any(cell.strip() for cell in cells):
+            seen.append((number, cells))
+            if len(seen) > HEADER_SEARCH:
+                break
+    if not seen:
+        return None
+    scores = [len({canonical_field(cell) for cell in cells} & set(REQUIRED_FIELDS)) for _, cells in seen]
+    index = next((i for i, score in enumerate(scores[:HEADER_SEARCH]) if score >= 3), 0)
+    number, cells = seen[index]
+    return number, cells, len(seen) > index + 1
 
 
 # --- headers -------------------------------------------------------------------------------------------
@@ -479,25 +485,18 @@ def _number_text(value: float) -> str:
 
 def _open_xlsx(path: Path) -> Table:
     with _Workbook(path) as sheet:
-        header: list[str] | None = None
-        has_data = False
-        for _number, values in _sheet_rows(path, sheet):
-            cells = [_cell_text(value) for value in values]
-            if not any(cell.strip() for cell in cells):
-                continue
-            if header is None:
-                header = cells
-                continue
-            has_data = True
-            break
-    if header is None:
+        numbered = ((n, [_cell_text(v) for v in values]) for n, values in _sheet_rows(path, sheet))
+        found = _pick_header(numbered)
+    if found is None:
         raise InputError(f"{path}: ilk sayfa boş")
+    header_row, header, has_data = found
     fields, layout, warnings = _map_headers(path, header)
     if not has_data:
         raise InputError(f"{path}: başlık satırı var ama hiç veri satırı yok")
     return Table(
-        path=path, kind="xlsx", headers=tuple(header), fields=fields, warnings=warnings, _layout=layout
-    )
+        path=path, kind="xlsx", headers=tuple(header), fields=fields, warnings=warnings,
+        header_row=header_row, _layout=layout,
+    )  # fmt: skip
 
 
 # --- JSON ----------------------------------------------------------------------------------------------

@@ -143,7 +143,9 @@ class _Row:
     def text(self, name: str) -> str | None:
         """The cleaned value ("" when absent); None when it holds control characters or garbled letters."""
         value = (self.values.get(name) or "").strip(" \t\u00a0")
-        bad = next((ch for ch in value if unicodedata.category(ch) in _FORBIDDEN_CATEGORIES), None)
+        bad = None
+        if not value.isprintable():  # fast path: printable text holds none of the forbidden categories
+            bad = next((ch for ch in value if unicodedata.category(ch) in _FORBIDDEN_CATEGORIES), None)
         if bad is not None:
             self.fail(name, f"kontrol karakteri içeremez (U+{ord(bad):04X}: satır sonu, sekme vb.); silin")
             return None

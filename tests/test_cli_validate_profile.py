@@ -181,3 +181,17 @@ def test_profile_check_bad_file_one_line_per_problem(tmp_path: Path) -> None:
 def test_profile_check_missing_file(tmp_path: Path) -> None:
     result = run("profile", "check", str(tmp_path / "yok.toml"))
     assert result.exit_code == 2 and "okunamadı" in result.stderr and "Traceback" not in result.output
+
+
+def test_demo_data_is_a_turkish_hr_export_with_all_three_tracks() -> None:
+    from formkit.model import Applicant, Track
+    from formkit.sources import open_table
+    from formkit.validate import validate_all
+
+    raw = (EXAMPLES / "applicants.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf") and b";" in raw and b"\r\n" in raw
+    table = open_table(EXAMPLES / "applicants.csv")
+    applicants = [r for _, r in validate_all(table.rows()) if isinstance(r, Applicant)]
+    assert len(applicants) == 12 and table.warnings == ()
+    assert {a.track for a in applicants} == set(Track)
+    assert any(a.soyad == "Iğdır" for a in applicants) and any(a.ad == "Şükrü" for a in applicants)

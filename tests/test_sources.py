@@ -283,3 +283,21 @@ def test_a_file_without_header_never_shows_a_full_tc(tmp_path: Path) -> None:
         open_table(path)
     (line,) = info.value.lines()
     assert "412******66" in line and "41283794566" not in line and "başlık satırı ekleyin" in line
+
+
+def test_title_rows_above_the_header_are_skipped(tmp_path: Path) -> None:
+    text = "PERSONEL E-İMZA LİSTESİ;;;\r\nMersin, Kasım 2026;;;\r\n\r\n" + HEADER + "\r\n" + ROW + "\r\n"
+    table = open_table(write(tmp_path / "title.csv", text, "cp1254"))
+    assert table.header_row == 4 and table.delimiter == ";"
+    assert [r.row for r in table.rows()] == [5]
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet["B2"] = "PERSONEL E-İMZA LİSTESİ"
+    sheet.append([])
+    sheet.append(HEADER.split(";"))
+    sheet.append(ROW.split(";"))
+    book.save(tmp_path / "title.xlsx")
+    table = open_table(tmp_path / "title.xlsx")
+    (raw,) = table.rows()
+    assert (table.header_row, raw.row, raw.values["soyad"]) == (4, 5, "Öztürk")

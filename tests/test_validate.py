@@ -7,12 +7,14 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from stdnum.tr import tckimlik
 
 from formkit import turkish
 from formkit.errors import ValidationError
 from formkit.model import Applicant, Problem, Track
-from formkit.sources import REQUIRED_FIELDS, RawRow, open_table
+from formkit.sources import FIELDS, REQUIRED_FIELDS, RawRow, open_table
 from formkit.validate import applicant_from_values, parse_track, validate_all, validate_row
 
 TODAY = date(2026, 11, 26)
@@ -317,3 +319,17 @@ def test_applicant_from_values() -> None:
     assert lines == ["kişi.json, satır 3, renk: bilinmeyen alan", "kişi.json, satır 3, soyad: boş olamaz"]
     b = applicant_from_values({"Adı": "Şükrü", **{k: v for k, v in GOOD.items() if k != "ad"}})
     assert b.ad == "Şükrü"
+
+
+PIECES = ["25881399814", "10000000146", "2,58814E+10", "0532", " ", "şğıİ", "@", ".", "-", "12", "1978",
+          "Doktor", "\n", "x", "Ð", "+90", "\t"]  # fmt: skip
+digits_and_text = st.lists(st.sampled_from(PIECES), max_size=6).map("".join)
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.fixed_dictionaries({name: digits_and_text for name in FIELDS}))
+def test_no_problem_line_shows_a_long_digit_run(values: dict[str, str]) -> None:
+    result = validate_row(RawRow("x.csv", 2, values), today=TODAY)
+    if isinstance(result, list):
+        for problem in result:
+            assert not re.search(r"\d{10,}", problem.line()), problem
