@@ -10,6 +10,7 @@ import json
 import os
 import sys
 from collections.abc import Callable
+from dataclasses import replace
 from functools import wraps
 from pathlib import Path
 from typing import Any, TypeVar
@@ -19,7 +20,7 @@ import click
 from formkit import __version__
 from formkit import profile as profiles
 from formkit import validate as validation
-from formkit.errors import FormkitError
+from formkit.errors import FormkitError, ValidationError
 from formkit.model import Profile
 from formkit.sources import open_table
 from formkit.validate import validate_all
@@ -153,6 +154,75 @@ def validate_command(file: str, as_json: bool, encoding: str | None, profile_pat
 
 
 # --- fields / fill ---------------------------------------------------------------------------------
+
+
+@cli.command("fields")
+@click.argument("template", type=click.Path(dir_okay=False))
+@click.option("--json", "as_json", is_flag=True, help="Alan listesini JSON olarak yaz.")
+@reports_errors
+def fields_command(template: str, as_json: bool) -> None:
+    """Bir PDF formunun doldurulabilir alanlarını listeler (ad, tür, sayfa, dikdörtgen, bayraklar).
+
+    Lists a template's fillable fields: full name, type, page, rectangle, flags, max length, on-states.
+    """
+    from formkit import forms
+
+    parsed = forms.Template.from_path(template)
+    for warning in parsed.warnings:
+        click.echo(f"uyarı: {template}: {warning}", err=True)
+    if as_json:
+        click.echo(json.dumps([f.as_dict() for f in parsed.list_fields()], ensure_ascii=False, indent=2))
+        return
+    for f in parsed.list_fields():
+        flags = [
+            word
+            for word, on in (
+                ("çok satırlı", f.multiline),
+                ("salt okunur", f.readonly),
+                ("zorunlu", f.required),
+                ("tarak", f.comb),
+            )
+            if on
+        ]
+        extra = []
+        if f.max_len:
+            extra.append(f"en çok {f.max_len}")
+        if f.on_states:
+            extra.append("seçenekler: " + "/".join(f.on_states))
+        if f.options:
+            extra.append("liste: " + "/".join(f.options))
+        rect = ",".join(f"{v:.0f}" for v in f.rect)
+        line = f"{f.name}\t{f.type}\tsayfa {f.page}\t[{rect}]"
+        click.echo("\t".join([line, *flags, *extra]))
+
+
+@cli.command("fill")
+@click.argument("template", type=click.Path(dir_okay=False))
+@click.option("--data", "data_path", required=True, type=click.Path(dir_okay=False), help="Değerler (JSON).")
+@click.option("--map", "map_path", type=click.Path(dir_okay=False), help="Alan eşlemesi (TOML, [fields]).")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="Çıktı PDF dosyası.")
+@click.option("--editable", is_flag=True, help="Alanları bırak (düzenlenebilir); verilmezse düzleştirilir.")
+@reports_errors
+def fill_command(template: str, data_path: str, map_path: str | None, output: str, editable: bool) -> None:
+    """Bir PDF formunu JSON değerleriyle doldurur; varsayılan çıktı baskıya hazır (düzleştirilmiş).
+
+    Fills an AcroForm template with values from a JSON file; flattened for print unless --editable.
+    """
+    from formkit import forms
+
+    parsed = forms.Template.from_path(template)
+    for warning in parsed.warnings:
+        click.echo(f"uyarı: {template}: {warning}", err=True)
+    values = forms.load_values(data_path)
+    try:
+        if map_path:
+            values = forms.apply_map(parsed, values, forms.load_map(map_path))
+        pdf = forms.fill(parsed, values, flatten=not editable)
+    except ValidationError as exc:  # name the values file in every line
+        raise ValidationError([replace(p, source=p.source or data_path) for p in exc.problems]) from exc
+    path = forms.write_pdf(output, pdf)
+    kind = "düzenlenebilir" if editable else "düzleştirilmiş"
+    click.echo(f"{path} yazıldı ({kind}, {len(pdf) // 1024} KB)")
 
 
 # --- packet ----------------------------------------------------------------------------------------

@@ -21,6 +21,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -30,22 +31,26 @@ from reportlab.pdfgen.canvas import Canvas
 
 from formkit import fonts
 from formkit.errors import FormkitError, InputError, TemplateError, ValidationError
+from formkit.forms import Template
 from formkit.model import Applicant, Problem, Profile, Track
 from formkit.pages import content
 from formkit.pages.checklist import draw_checklist
 from formkit.pages.codes import qr_runs
 from formkit.pages.cover import draw_cover
-from formkit.pages.form import draw_form, form_values
+from formkit.pages.fastcanvas import PacketCanvas
+from formkit.pages.form import COPY_FIELD, draw_form, form_values
 from formkit.pages.layout import BOLD, MM, PAGE_H, PAGE_W, STAMP_RED, WHITE, FitError, width
 from formkit.pages.payment import draw_payment
 from formkit.pages.textfit import new_canvas
 from formkit.profile import fee_warning
 from formkit.reference import make_ref
+from formkit.resources import asset
 from formkit.sources import open_table
 from formkit.turkish import ascii_safe, upper
 from formkit.validate import applicant_from_values
 
 MAX_OFFICIAL_BYTES = 20 * 1024 * 1024
+BUILTIN_TEMPLATE = "nes-basvuru-formu.pdf"
 
 
 @dataclass(frozen=True)
@@ -138,10 +143,12 @@ class PacketBuilder:
         ref = packet_ref(applicant)
         ctx = content.PageContext(applicant=applicant, profile=self.profile, ref=ref, today=today)
         try:
-            if self.official is None:
-                data, pages = self._render(ctx)
-            else:
+            if self.official is not None:
                 data, pages = self._render_with_official(ctx, self.official)
+            elif self.editable:
+                data, pages = self._render_editable(ctx)
+            else:
+                data, pages = self._render(ctx)
         except FitError as exc:
             problem = Problem(
                 field=exc.field,
@@ -157,7 +164,7 @@ class PacketBuilder:
 
     def _canvas(self, buffer: io.BytesIO, ctx: content.PageContext) -> Canvas:
         reproducible = bool(os.environ.get("SOURCE_DATE_EPOCH", "").strip())
-        canvas: Canvas = new_canvas(buffer, (PAGE_W, PAGE_H), invariant=1 if reproducible else 0)
+        canvas = PacketCanvas(buffer, (PAGE_W, PAGE_H), invariant=1 if reproducible else 0)
         name = content.person_name(ctx.applicant.ad, ctx.applicant.soyad)
         canvas.setTitle(f"E-imza ilk başvuru paketi — {name} ({ctx.ref})")
         canvas.setAuthor(self.profile.name)
@@ -192,6 +199,43 @@ class PacketBuilder:
         canvas.save()
         return buffer.getvalue(), pages
 
+    def _render_editable(self, ctx: content.PageContext) -> tuple[bytes, int]:
+        """--editable: the two copies from the fillable template, filled but keeping their fields.
+
+        Each copy's fields are put under their own parent (`nusha1.ad`, `nusha2.ad`) so the two copies
+        stay independent in a viewer; the copy mark is the template's own `nusha` field.
+        """
+        template = _builtin_template()
+        values = form_values(ctx.applicant, ctx.today)
+        copies = [
+            template.fill({**values, COPY_FIELD: label}, flatten=False) for label in content.copy_labels(ctx)
+        ]
+        buffer = io.BytesIO()
+        canvas = self._canvas(buffer, ctx)
+        draw_cover(canvas, ctx)
+        canvas.showPage()
+        tail = self._tail(canvas, ctx)
+        canvas.save()
+        own = PdfReader(io.BytesIO(buffer.getvalue()))
+        writer = PdfWriter()
+        pages = 1 + tail
+        try:
+            with _quiet_pypdf():
+                writer.add_page(own.pages[0])
+                for number, copy in enumerate(copies, start=1):
+                    reader = PdfReader(io.BytesIO(copy))
+                    reader.add_form_topname(f"nusha{number}")
+                    writer.append(reader)
+                    pages += len(reader.pages)
+                for page in own.pages[1:]:
+                    writer.add_page(page)
+                writer.add_metadata(_metadata(own))
+                out = io.BytesIO()
+                writer.write(out)
+        except (PdfReadError, PyPdfError, ValueError, KeyError, TypeError) as exc:
+            raise TemplateError(f"doldurulabilir form pakete eklenemedi ({exc})") from exc
+        return out.getvalue(), pages
+
     def _render_with_official(self, ctx: content.PageContext, official: _OfficialForm) -> tuple[bytes, int]:
         buffer = io.BytesIO()
         canvas = self._canvas(buffer, ctx)
@@ -219,6 +263,12 @@ class PacketBuilder:
         except (PdfReadError, PyPdfError, ValueError, KeyError, TypeError) as exc:
             raise TemplateError(f"{official.label}: pakete eklenemedi ({exc})") from exc
         return out.getvalue(), 1 + len(labels) * len(official.sizes) + tail
+
+
+@cache
+def _builtin_template() -> Template:
+    """The fillable built-in form (assets/forms/), parsed once per process."""
+    return Template.from_path(asset("forms", BUILTIN_TEMPLATE))
 
 
 def _metadata(reader: PdfReader) -> dict[str, Any]:

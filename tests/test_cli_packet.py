@@ -98,3 +98,10 @@ def test_official_form_that_is_not_a_pdf(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert f"{bad}: PDF dosyası değil" in result.stderr
     assert not (tmp_path / "o").exists()
+
+
+def test_editable(tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli, ["packet", *OPTIONS, "--editable", "-o", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    fields = PdfReader(result.stdout.strip()).get_fields() or {}
+    assert fields["nusha2.e_posta"]["/V"] == "ayse@example.org"

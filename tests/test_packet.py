@@ -278,3 +278,33 @@ def test_official_form_is_used_twice_with_copy_marks(profile: Profile, track: Tr
 def test_unreadable_official_form_is_a_template_error(profile: Profile) -> None:
     with pytest.raises(TemplateError):
         PacketBuilder(profile, official_form=b"%PDF-1.4 this is not really a pdf")
+
+
+def test_recipient_sits_inside_the_dl_window(profile: Profile) -> None:
+    """DIN 680 DL window (90 x 45 mm, 20 mm from the left, 15 mm from the bottom) on an A4 folded in three."""
+    packet = build_packet(applicant(Track.BIREYSEL), profile)
+    mm = 72 / 25.4
+    lines = ("TÜBİTAK BİLGEM Kamu Sertifikasyon Merkezi", "P.K. 74", "41470 Gebze/KOCAELİ", "TAAHHÜTLÜ")
+    found = {
+        t.strip(): (x0, y0, x1, y1) for t, x0, y0, x1, y1 in _boxes(packet.data, 0) if t.strip() in lines
+    }
+    assert set(found) == set(lines)
+    for x0, y0, x1, y1 in found.values():
+        assert 25 * mm - 0.5 <= x0 and x1 <= 100 * mm  # visible even if the sheet shifts 10 mm sideways
+        assert A4[1] - 85 * mm <= y0 and y1 <= A4[1] - 47 * mm  # ... or sits 5 mm high
+
+
+def test_editable_copies_keep_their_fields(profile: Profile) -> None:
+    builder = PacketBuilder(profile, editable=True)
+    packet = builder.build(applicant(Track.AILE_HEKIMI))
+    assert packet.pages == EXPECTED_PAGES[Track.AILE_HEKIMI]
+    reader = PdfReader(io.BytesIO(packet.data))
+    fields = reader.get_fields() or {}
+    assert fields["nusha1.ad"]["/V"] == "İlknur"
+    assert fields["nusha2.soyad"]["/V"] == "Iğdır"
+    assert fields["nusha1.tc_kimlik_no"]["/V"] == TC
+    assert fields["nusha1.nusha"]["/V"] == "NÜSHA 1/2 — Kurum Yetkilisine teslim edilecek"
+    assert fields["nusha2.nusha"]["/V"] == "NÜSHA 2/2 — Kurum Yetkilisine teslim edilecek"
+    assert "KONTROL LİSTESİ" in reader.pages[3].extract_text()
+    assert "/Annots" not in reader.pages[0]  # the cover has no fields
+    assert builder.build(applicant(Track.AILE_HEKIMI)).data == packet.data

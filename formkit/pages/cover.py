@@ -9,7 +9,8 @@ than the envelope, so it can shift about 5 mm sideways). That band is DIN 5008's
 45 mm from the top, 20 mm from the left, 85 x 45 mm, made of a 17.7 mm remark zone (return address,
 "TAAHHÜTLÜ") above a 27.3 mm address zone. The recipient block is set inside it, 5 mm in from the left
 (text starting at 25 mm, as DIN 5008 asks) and kept clear of the edges, so it stays visible when the
-letter moves in the envelope.
+letter moves in the envelope: text runs from 25 to 100 mm across (a sheet shifted the full 10 mm still
+shows it) and from 47 to about 85 mm down (the sheet can sit up to 5 mm higher than the envelope floor).
 
 Everything is drawn as plain strings and vector paths: no images, no markup.
 """
@@ -124,7 +125,7 @@ def _window(canvas: Canvas, ctx: content.PageContext) -> None:
     recipient = content.recipient(ctx)
     assert recipient is not None
     x = (WINDOW_LEFT + TEXT_INSET) * MM
-    inner_w = (WINDOW_W - TEXT_INSET - 2.0) * MM
+    inner_w = (WINDOW_W - TEXT_INSET - 5.0) * MM
     sender = content.applicant_address(ctx.applicant)
     return_line = " · ".join([sender.name, *sender.lines, content.place_line(sender)])
     try:
@@ -143,9 +144,10 @@ def _window(canvas: Canvas, ctx: content.PageContext) -> None:
     text(canvas, x, y_top(WINDOW_TOP + REMARK_H - 2.5), remark, BOLD, 8.5, INK)
 
     zone_top = y_top(WINDOW_TOP + REMARK_H)
-    zone_h = (WINDOW_H - REMARK_H - 2.0) * MM
+    zone_h = (WINDOW_H - REMARK_H - 5.0) * MM  # keep clear of the bottom 5 mm (see above)
+    # Measured in bold (the wider face): the first and last lines are drawn bold.
     block = fit_block(
-        content.address_lines(recipient), REGULAR, 10, inner_w, zone_h, min_size=7, field="alıcı adresi"
+        content.address_lines(recipient), BOLD, 10, inner_w, zone_h, min_size=7, field="alıcı adresi"
     )
     lines = block.lines
     canvas.setFillColor(INK)

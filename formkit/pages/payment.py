@@ -30,6 +30,7 @@ from formkit.pages.layout import (
     header,
     section_title,
     text,
+    width,
 )
 from formkit.turkish import format_amount, format_date, group_iban, upper
 
@@ -101,12 +102,14 @@ def _amounts(canvas: Canvas, ctx: content.PageContext, top: float) -> float:
     amount_x = LEFT + LABEL_W + 95 * MM
     y = top
     for item in fees.items:
-        name = fit(item.name, REGULAR, 10.5, 90 * MM, min_size=8, field="profil: ücret kalemi")
+        amount = format_amount(item.amount, fees.currency)
+        room = amount_x - LEFT - LABEL_W - width(amount, REGULAR, 10.5) - 4 * MM
+        name = fit(item.name, REGULAR, 10.5, room, min_size=8, max_lines=2, field="profil: ücret kalemi")
         draw_fitted(canvas, name, LEFT + LABEL_W, y, color=INK)
         canvas.setFont(REGULAR, 10.5)
-        canvas.drawRightString(amount_x, y - 10.5 * 0.93, format_amount(item.amount, fees.currency))
-        y -= 10.5 * 1.45
-    rule = y + 10.5 * 1.45 - 10.5 * 0.93 - 4.5  # under the last item's descenders
+        canvas.drawRightString(amount_x, y - 10.5 * 0.93, amount)
+        y -= max(10.5 * 1.45, name.height + 10.5 * 0.23)
+    rule = y - 1.5  # under the last item's descenders
     canvas.setStrokeColor(INK)
     canvas.setLineWidth(0.8)
     canvas.line(LEFT + LABEL_W, rule, amount_x, rule)

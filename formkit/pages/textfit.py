@@ -38,6 +38,7 @@ class Fitted:
     font: str
     size: float
     runs: tuple[tuple[float, float, str], ...]
+    char_space: float = 0.0  # comb fields of equal-width characters: one run, spaced into the cells
 
 
 def fit(
@@ -162,6 +163,13 @@ def _comb(
     if widest > cell:
         raise NoFit("karakterler hanelere sığmıyor")
     baseline = y + (h - ASCENT * size) / 2
+    widths = {round(fonts.string_width(ch, font, size), 3) for ch in text}
+    if len(widths) == 1 and text:
+        # digits all have one width: a single run with character spacing keeps the value one word for
+        # text extraction and screen readers, and still centres every digit in its cell
+        width = widths.pop()
+        start_x = x + (cell - width) / 2
+        return Fitted(font, size, ((round(start_x, 3), round(baseline, 3), text),), round(cell - width, 4))
     runs = tuple(
         (round(x + i * cell + (cell - fonts.string_width(ch, font, size)) / 2, 3), round(baseline, 3), ch)
         for i, ch in enumerate(text)
@@ -185,6 +193,14 @@ def new_canvas(target: Any, pagesize: tuple[float, float], **kw: Any) -> Any:
 
 def draw(canvas: Any, fitted: Fitted) -> None:
     """Draw a laid-out value onto a reportlab canvas (fill colour as set by the caller)."""
+    if fitted.char_space:
+        rx, ry, run = fitted.runs[0]
+        text = canvas.beginText(rx, ry)
+        text.setFont(fitted.font, fitted.size)
+        text.setCharSpace(fitted.char_space)
+        text.textOut(run)
+        canvas.drawText(text)
+        return
     canvas.setFont(fitted.font, fitted.size)
     for rx, ry, run in fitted.runs:
         canvas.drawString(rx, ry, run)

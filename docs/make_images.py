@@ -1,0 +1,63 @@
+"""Render the README's example packet pages to PNG (100 dpi, palette) into docs/images/.
+
+python docs/make_images.py
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("FORMKIT_REF_KEY", "readme-example")
+os.environ.setdefault("SOURCE_DATE_EPOCH", "1764115200")
+
+import pypdfium2 as pdfium  # noqa: E402
+
+from formkit import profile as profiles  # noqa: E402
+from formkit.model import Applicant, Track  # noqa: E402
+from formkit.packet import PacketBuilder  # noqa: E402
+
+OUT = ROOT / "docs" / "images"
+
+
+def example(track: Track) -> Applicant:
+    return Applicant(
+        ad="İlknur",
+        soyad="Iğdır",
+        tc_kimlik_no="10000000146",
+        dogum_tarihi=date(1985, 4, 23),
+        dogum_yeri="Tarsus",
+        e_posta="ilknur.igdir@saglik.gov.tr",
+        cep_telefonu="5324123310",
+        kurum="Yenişehir 12 No'lu Aile Sağlığı Merkezi",
+        unvan="Aile Hekimi",
+        adres="Çiftlikköy Mah. 34. Cad. No: 12 Daire 3",
+        il="Mersin",
+        ilce="Yenişehir",
+        posta_kodu="33110",
+        track=track,
+    )
+
+
+def save(data: bytes, index: int, name: str) -> None:
+    image = pdfium.PdfDocument(data)[index].render(scale=100 / 72).to_pil()
+    image.convert("RGB").quantize(colors=256).save(OUT / name, optimize=True)
+    print(OUT / name)
+
+
+def main() -> None:
+    OUT.mkdir(parents=True, exist_ok=True)
+    builder = PacketBuilder(profiles.load())
+    aile = builder.build(example(Track.AILE_HEKIMI)).data
+    for index, name in enumerate(["cover.png", "form.png", None, "checklist.png", "payment.png"]):
+        if name:
+            save(aile, index, f"packet-{name}")
+    save(builder.build(example(Track.BIREYSEL)).data, 0, "packet-cover-bireysel.png")
+
+
+if __name__ == "__main__":
+    main()

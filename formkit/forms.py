@@ -1,0 +1,1072 @@
+"""The pypdf engine for any AcroForm template: list fields, fill, flatten or leave editable, in Turkish.
+
+Why it is shaped like this:
+- A `Template` is parsed once (in a worker thread with a time limit) and turned into a ready object
+  table: every object the output needs is renumbered and serialised to bytes at load time. Filling a record
+  then costs only what changes: the values are laid out by `pages.textfit` and drawn with reportlab onto a
+  small overlay canvas (the embedded DejaVu subset), the overlay becomes one Form XObject per page, and the
+  output PDF is written by concatenating the cached template bytes with the few objects that differ (pages
+  in flat mode; fields and widgets in editable mode). No per-page pypdf merge, no re-parsing of the template.
+- Flattened output has no widgets and no /AcroForm; nothing is rasterised. Editable output keeps the fields,
+  sets /V, and gives each filled widget an appearance stream that shows the overlay clipped to the widget's
+  rectangle, so viewers that ignore NeedAppearances still show the value with the embedded font.
+- Templates from outside are untrusted: size and page caps, pypdf's decompression limits, a parse time limit,
+  JavaScript and usage-rights stripped from the output with a warning. Every pypdf exception becomes a
+  TemplateError here; nothing raw reaches the user.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import io
+import json
+import logging
+import os
+import re
+import tempfile
+import threading
+import tomllib
+import warnings
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pypdf import PdfReader
+from pypdf.errors import DependencyError, FileNotDecryptedError, PdfReadError, PyPdfError
+from pypdf.generic import (
+    ArrayObject,
+    DictionaryObject,
+    FloatObject,
+    IndirectObject,
+    NameObject,
+    NumberObject,
+    PdfObject,
+    StreamObject,
+    TextStringObject,
+)
+from reportlab.lib.colors import Color
+
+from formkit import fonts
+from formkit.errors import InputError, TemplateError, ValidationError
+from formkit.model import Problem
+from formkit.pages import textfit
+from formkit.pages.form import as_bool
+
+logging.getLogger("pypdf").addHandler(logging.NullHandler())  # its recovery notes are not the user's business
+
+MAX_BYTES = 20 * 1024 * 1024  # a form template larger than this is refused
+MAX_PAGES = 100
+PARSE_SECONDS = 15.0  # time limit for parsing and preparing one template
+
+T = TypeVar("T")
+
+_FF_READONLY = 1 << 0
+_FF_REQUIRED = 1 << 1
+_FF_MULTILINE = 1 << 12
+_FF_RADIO = 1 << 15
+_FF_PUSHBUTTON = 1 << 16
+_FF_COMB = 1 << 24
+_F_HIDDEN = 1 << 1
+_OVERLAY = NameObject("/FormkitFill")
+_DA_SIZE = re.compile(rb"([0-9.]+)\s+Tf")
+_DA_FONT = re.compile(rb"/([^\s/]+)\s+[0-9.]+\s+Tf")
+_DA_RGB = re.compile(rb"([0-9.]+)\s+([0-9.]+)\s+([0-9.]+)\s+rg")
+_DA_GRAY = re.compile(rb"([0-9.]+)\s+g(?:\s|$)")
+_CATALOG_KEEP = ("/Lang", "/ViewerPreferences", "/PageLayout", "/PageLabels", "/Metadata", "/Version")
+
+
+@dataclass(frozen=True)
+class FieldInfo:
+    """One fillable field of a template, as `formkit fields` shows it."""
+
+    name: str  # fully qualified: parent.child
+    type: str  # text | checkbox | radio | choice | signature
+    page: int  # 1-based page of its first widget (0 when it has none)
+    rect: tuple[float, float, float, float]  # x1, y1, x2, y2 of its first widget
+    multiline: bool = False
+    readonly: bool = False
+    required: bool = False
+    max_len: int = 0
+    comb: bool = False
+    on_states: tuple[str, ...] = ()  # check box / radio export names
+    options: tuple[str, ...] = ()  # choice options
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-ready form (for `formkit fields --json`)."""
+        return {
+            "name": self.name,
+            "type": self.type,
+            "page": self.page,
+            "rect": [round(v, 2) for v in self.rect],
+            "multiline": self.multiline,
+            "readonly": self.readonly,
+            "required": self.required,
+            "max_len": self.max_len,
+            "comb": self.comb,
+            "on_states": list(self.on_states),
+            "options": list(self.options),
+        }
+
+
+@dataclass(frozen=True)
+class _Widget:
+    key: tuple[int, int]  # (object number, generation) in the template
+    page: int  # 0-based
+    rect: tuple[float, float, float, float]  # x, y, w, h
+    on_state: str  # this widget's on appearance name ("" for text)
+    hidden: bool
+    has_ap: bool
+
+
+@dataclass(frozen=True)
+class _Field:
+    info: FieldInfo
+    key: tuple[int, int]  # the terminal field dictionary
+    widgets: tuple[_Widget, ...]
+    size: float  # from /DA (0 = auto)
+    font: str  # reportlab font name: bold when /DA names a bold font of /DR
+    color: tuple[float, float, float]
+    align: int
+    current: str  # the template's own /V (text) or on-state (buttons)
+
+
+# --- serialising pypdf objects with our own numbering ------------------------------------------------
+
+
+class _Numbering:
+    """Renumbers one reader's objects into the output and serialises them (JavaScript and /AA dropped)."""
+
+    def __init__(self, start: int) -> None:
+        self.next = start
+        self.numbers: dict[tuple[int, int], int] = {}
+        self.pending: list[tuple[int, IndirectObject]] = []
+
+    def number(self, ref: IndirectObject) -> int:
+        key = (ref.idnum, ref.generation)
+        num = self.numbers.get(key)
+        if num is None:
+            num = self.numbers[key] = self.fresh()
+            self.pending.append((num, ref))
+        return num
+
+    def fresh(self) -> int:
+        num = self.next
+        self.next += 1
+        return num
+
+    def ser(self, obj: Any) -> bytes:
+        out = io.BytesIO()
+        self._write(obj, out)
+        return out.getvalue()
+
+    def obj_bytes(self, num: int, obj: Any) -> bytes:
+        return b"%d 0 obj\n" % num + self.ser(obj) + b"\nendobj\n"
+
+    def _write(self, obj: Any, out: io.BytesIO) -> None:
+        if isinstance(obj, IndirectObject):
+            out.write(b"%d 0 R" % self.number(obj))
+        elif isinstance(obj, StreamObject):
+            data = obj._data  # raw (still encoded) bytes: copied, never re-encoded
+            self._write_dict(obj, out, tail=b"/Length %d" % len(data), skip="/Length")
+            out.write(b"\nstream\n")
+            out.write(data)
+            out.write(b"\nendstream")
+        elif isinstance(obj, dict):
+            if obj.get("/S") == "/JavaScript" or "/JS" in obj:
+                out.write(b"null")
+            else:
+                self._write_dict(obj, out)
+        elif isinstance(obj, list):
+            out.write(b"[")
+            for i, item in enumerate(obj):
+                if i:
+                    out.write(b" ")
+                self._write(item, out)
+            out.write(b"]")
+        elif obj is None:
+            out.write(b"null")
+        else:
+            obj.write_to_stream(out)
+
+    def _write_dict(self, obj: Mapping[Any, Any], out: io.BytesIO, tail: bytes = b"", skip: str = "") -> None:
+        out.write(b"<<")
+        for key, value in obj.items():
+            if key == "/AA" or key == skip:
+                continue
+            NameObject(key).write_to_stream(out)
+            out.write(b" ")
+            self._write(value, out)
+        out.write(tail)
+        out.write(b">>")
+
+    def drain(
+        self, reader_get: Callable[[IndirectObject], Any], skip: set[int]
+    ) -> Iterator[tuple[int, bytes]]:
+        """Serialise every referenced object not yet written (follows references as they appear)."""
+        while self.pending:
+            num, ref = self.pending.pop()
+            if num in skip:
+                continue
+            yield num, self.obj_bytes(num, reader_get(ref))
+
+
+# --- the template ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Base:
+    """A ready-to-concatenate object table for one output mode."""
+
+    prefix: bytes = b""
+    offsets: dict[int, int] = field(default_factory=dict)
+    size: int = 0  # next free object number
+    root: int = 0
+    info: int = 0
+    varying: dict[int, bytes] = field(default_factory=dict)  # objects a record may replace, by number
+
+
+class Template:
+    """An AcroForm template, parsed once and reused for every record."""
+
+    def __init__(self, data: bytes, *, source: str = "şablon", time_limit: float = PARSE_SECONDS) -> None:
+        self.source = source
+        self.warnings: tuple[str, ...] = ()
+        self.fields: tuple[FieldInfo, ...] = ()
+        self.page_count = 0
+        self._fields: dict[str, _Field] = {}
+        self._pages: list[dict[str, Any]] = []
+        self._flat = _Base()
+        self._edit = _Base()
+        _with_time_limit(lambda: self._load(data), time_limit, source)
+
+    @classmethod
+    def from_bytes(cls, data: bytes, *, source: str = "şablon") -> Template:
+        """Parse a template held in memory."""
+        return cls(data, source=source)
+
+    @classmethod
+    def from_path(cls, path: Path | str) -> Template:
+        """Read and parse a template file (size-capped before reading)."""
+        path = Path(path)
+        try:
+            size = path.stat().st_size
+            if size > MAX_BYTES:
+                raise TemplateError(
+                    f"{path}: şablon çok büyük ({size // 1024} KB; en çok {MAX_BYTES // 1024} KB)"
+                )
+            data = path.read_bytes()
+        except OSError as exc:
+            raise TemplateError(f"{path}: okunamadı ({exc.strerror or exc})") from exc
+        return cls(data, source=str(path))
+
+    def list_fields(self) -> tuple[FieldInfo, ...]:
+        """Every fillable field (buttons that only push are left out), in document order."""
+        return self.fields
+
+    # -- loading ---------------------------------------------------------------------------------------
+
+    def _fail(self, message: str) -> TemplateError:
+        return TemplateError(f"{self.source}: {message}")
+
+    def _load(self, data: bytes) -> None:
+        if len(data) > MAX_BYTES:
+            raise self._fail(f"şablon çok büyük ({len(data) // 1024} KB; en çok {MAX_BYTES // 1024} KB)")
+        if b"%PDF-" not in data[:1024]:
+            raise self._fail("PDF dosyası değil")
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                self._open(data)
+        except TemplateError:
+            raise
+        except FileNotDecryptedError as exc:
+            raise self._fail("şifreli; açmak için parola gerekiyor") from exc
+        except (PdfReadError, PyPdfError, ValueError, KeyError, TypeError, AttributeError, IndexError) as exc:
+            raise self._fail("PDF okunamıyor (bozuk, eksik veya başlıktan sonrası geçersiz)") from exc
+        except (RecursionError, MemoryError) as exc:
+            raise self._fail("PDF çözümlenemedi (iç içe yapı çok derin veya çok büyük)") from exc
+
+    def _open(self, data: bytes) -> None:
+        reader = PdfReader(io.BytesIO(data), strict=False)
+        if reader.is_encrypted:
+            try:
+                opened = reader.decrypt("")
+            except (DependencyError, NotImplementedError) as exc:
+                raise self._fail(f"şifreleme türü desteklenmiyor ({exc})") from exc
+            if not opened:
+                raise self._fail("şifreli; açmak için parola gerekiyor (parolasız bir kopyasını verin)")
+        count = len(reader.pages)
+        if count == 0:
+            raise self._fail("PDF okunamıyor (sayfa yok; dosya bozuk veya eksik olabilir)")
+        if count > MAX_PAGES:
+            raise self._fail(f"çok fazla sayfa ({count}; en çok {MAX_PAGES})")
+        self.page_count = count
+        self._inspect(reader)
+        self._build_flat(reader)
+        self._build_editable(reader)
+
+    def _inspect(self, reader: PdfReader) -> None:
+        root: Any = reader.trailer["/Root"]
+        acro = _get(root, "/AcroForm")
+        notes: list[str] = []
+        if "/Perms" in root:
+            notes.append("şablonda kullanım hakları (/Perms) var; çıktıda kaldırıldı")
+        if _has_javascript(reader, root):
+            notes.append("şablonda JavaScript var; çıktıya alınmadı")
+        page_of: dict[tuple[int, int], int] = {}
+        for index, page in enumerate(reader.pages):
+            for annot in _get(page, "/Annots") or []:
+                if isinstance(annot, IndirectObject):
+                    page_of[(annot.idnum, annot.generation)] = index
+        self._pages = []
+        for page in reader.pages:
+            box = [float(v) for v in page.mediabox]
+            self._pages.append({"box": box})
+        fields: dict[str, _Field] = {}
+        default_da = _text(_get(acro, "/DA"))
+        dr_fonts = _get(_get(acro, "/DR"), "/Font") or {}
+        self._bold_names = {
+            str(name)[1:] for name in dr_fonts if "Bold" in str(_get(dr_fonts, name, {}).get("/BaseFont", ""))
+        }
+        default_q = int(_get(acro, "/Q", 0))
+        top = _get(acro, "/Fields")
+        for ref in top or []:
+            self._walk(ref, "", {}, fields, page_of, default_da, default_q, 0)
+        signed = any(f.info.type == "signature" and f.current for f in fields.values())
+        if signed:
+            notes.append("şablon imzalı; doldurmak imzayı geçersiz kılar")
+        fillable = {name: f for name, f in fields.items() if f.info.type != "pushbutton"}
+        if not fillable:
+            if acro is not None and "/XFA" in acro:
+                raise self._fail("doldurulabilir alan yok: yalnızca XFA formu (XFA desteklenmiyor)")
+            raise self._fail("doldurulabilir alan yok (no fillable fields)")
+        if acro is not None and "/XFA" in acro:
+            notes.append("şablonda XFA var; yalnızca AcroForm alanları dolduruldu, XFA çıktıda kaldırıldı")
+        self._fields = fillable
+        self.fields = tuple(f.info for f in fillable.values())
+        self.warnings = tuple(notes)
+
+    def _walk(
+        self,
+        ref: Any,
+        prefix: str,
+        inherited: dict[str, Any],
+        out: dict[str, _Field],
+        page_of: dict[tuple[int, int], int],
+        default_da: str,
+        default_q: int,
+        depth: int,
+    ) -> None:
+        if depth > 32 or not isinstance(ref, IndirectObject):
+            return
+        node = ref.get_object()
+        if not isinstance(node, DictionaryObject):
+            return
+        partial = _text(node.get("/T"))
+        name = f"{prefix}.{partial}" if prefix and partial else (partial or prefix)
+        inh = dict(inherited)
+        for key in ("/FT", "/Ff", "/DA", "/Q", "/MaxLen", "/V", "/Opt"):
+            if key in node:
+                inh[key] = node[key]
+        kids = _get(node, "/Kids") or []
+        field_kids = [k for k in kids if isinstance(k, IndirectObject) and _get(k, "/T") is not None]
+        if field_kids:
+            for kid in field_kids:
+                self._walk(kid, name, inh, out, page_of, default_da, default_q, depth + 1)
+            return
+        widgets_refs = [k for k in kids if isinstance(k, IndirectObject)] or [ref]
+        widgets = []
+        for wref in widgets_refs:
+            w: Any = wref.get_object()
+            wkey = (wref.idnum, wref.generation)
+            page = page_of.get(wkey, -1)  # a widget on no page's /Annots is shown by no viewer either
+            x1, y1, x2, y2 = (float(v) for v in _get(w, "/Rect", [0, 0, 0, 0]))
+            rect = (min(x1, x2), min(y1, y2), abs(x2 - x1), abs(y2 - y1))
+            ap = _get(w, "/AP")
+            normal = _get(ap, "/N")
+            states = (
+                [str(s)[1:] for s in normal if s != "/Off"] if isinstance(normal, DictionaryObject) else []
+            )
+            hidden = bool(int(_get(w, "/F", 0)) & _F_HIDDEN)
+            widgets.append(_Widget(wkey, page, rect, states[0] if states else "", hidden, ap is not None))
+        if not name:
+            return
+        ft = inh.get("/FT")
+        ff = int(inh.get("/Ff", 0))
+        kind = {"/Tx": "text", "/Ch": "choice", "/Sig": "signature"}.get(str(ft), "")
+        if ft == "/Btn":
+            kind = "pushbutton" if ff & _FF_PUSHBUTTON else "radio" if ff & _FF_RADIO else "checkbox"
+        if not kind:
+            return
+        da = _text(inh.get("/DA")) or default_da
+        raw_v = inh.get("/V")
+        current = ""
+        if kind in ("checkbox", "radio"):
+            current = str(raw_v)[1:] if isinstance(raw_v, NameObject) and raw_v != "/Off" else ""
+        elif kind == "signature":
+            current = "signed" if raw_v is not None else ""
+        elif raw_v is not None and not isinstance(raw_v, ArrayObject):
+            current = _text(raw_v)
+        options = tuple(
+            _text(o[0] if isinstance(o, ArrayObject) else o) for o in (inh.get("/Opt") or []) if o is not None
+        )
+        first = widgets[0] if widgets else None
+        on_states = tuple(dict.fromkeys(w.on_state for w in widgets if w.on_state))
+        if kind == "checkbox" and not on_states:
+            on_states = ("Yes",)
+        x, y, w_, h = first.rect if first else (0.0, 0.0, 0.0, 0.0)
+        info = FieldInfo(
+            name=name,
+            type=kind,
+            page=(first.page + 1) if first and first.page >= 0 else 0,
+            rect=(x, y, x + w_, y + h),
+            multiline=bool(ff & _FF_MULTILINE) and kind == "text",
+            readonly=bool(ff & _FF_READONLY),
+            required=bool(ff & _FF_REQUIRED),
+            max_len=int(inh.get("/MaxLen", 0) or 0) if kind == "text" else 0,
+            comb=bool(ff & _FF_COMB) and kind == "text",
+            on_states=on_states if kind in ("checkbox", "radio") else (),
+            options=options if kind == "choice" else (),
+        )
+        if name in out:  # a second terminal with the same name: keep the first, widgets are the same field
+            return
+        out[name] = _Field(
+            info=info,
+            key=(ref.idnum, ref.generation),
+            widgets=tuple(widgets),
+            size=_da_size(da),
+            font=fonts.BOLD if _da_font(da) in self._bold_names else fonts.REGULAR,
+            color=_da_color(da),
+            align=int(inh.get("/Q", default_q) or 0),
+            current=current,
+        )
+
+    def _build_flat(self, reader: PdfReader) -> None:
+        """Object table of the flattened output: pages without widgets, no /AcroForm, no JavaScript."""
+        base = self._flat
+        nums = _Numbering(1)
+        pages_num = nums.fresh()
+        root_num = nums.fresh()
+        info_num = nums.fresh()
+        self._flat_pages: list[int] = []
+        self._flat_page_dicts: list[DictionaryObject] = []
+        page_refs = []
+        for page in reader.pages:
+            ref = page.indirect_reference
+            assert ref is not None
+            num = nums.number(ref)
+            nums.pending = [(n, r) for n, r in nums.pending if n != num]  # pages are written per record
+            self._flat_pages.append(num)
+            page_refs.append(num)
+            d = DictionaryObject({k: v for k, v in page.items() if k not in ("/Parent", "/Annots", "/AA")})
+            d[NameObject("/Parent")] = _Ref(pages_num)
+            annots = [a for a in (_get(page, "/Annots") or []) if not _is_widget(a)]
+            if annots:
+                d[NameObject("/Annots")] = ArrayObject(annots)
+            self._flat_page_dicts.append(d)
+        catalog = DictionaryObject({NameObject("/Type"): NameObject("/Catalog")})
+        root: Any = reader.trailer["/Root"]
+        for key in _CATALOG_KEEP:
+            if key in root:
+                catalog[NameObject(key)] = root.raw_get(key)
+        catalog[NameObject("/Pages")] = _Ref(pages_num)
+        pages = DictionaryObject(
+            {
+                NameObject("/Type"): NameObject("/Pages"),
+                NameObject("/Count"): NumberObject(len(page_refs)),
+                NameObject("/Kids"): ArrayObject(_Ref(n) for n in page_refs),
+            }
+        )
+        info = DictionaryObject({NameObject("/Producer"): TextStringObject("formkit")})
+        body: list[tuple[int, bytes]] = [
+            (pages_num, nums.obj_bytes(pages_num, pages)),
+            (root_num, nums.obj_bytes(root_num, catalog)),
+            (info_num, nums.obj_bytes(info_num, info)),
+        ]
+        # the unchanged page dictionaries are serialised now, which numbers everything they reach
+        for num, d in zip(self._flat_pages, self._flat_page_dicts, strict=True):
+            base.varying[num] = nums.obj_bytes(num, d)
+        body.extend(nums.drain(_resolve, set(self._flat_pages)))
+        # the shared "restore state, then draw the overlay" stream appended to each filled page
+        self._flat_q = nums.fresh()
+        self._flat_tail = nums.fresh()
+        body.append((self._flat_q, nums.obj_bytes(self._flat_q, _stream(b"q\n"))))
+        body.append((self._flat_tail, nums.obj_bytes(self._flat_tail, _stream(b"\nQ q /FormkitFill Do Q\n"))))
+        self._flat_nums = nums
+        _finish_base(base, body, nums.next, root_num, info_num)
+
+    def _build_editable(self, reader: PdfReader) -> None:
+        """Object table of the editable output: the template minus JavaScript, usage rights and XFA."""
+        base = self._edit
+        nums = _Numbering(1)
+        root: Any = reader.trailer["/Root"]
+        root_num = nums.fresh()
+        info_num = nums.fresh()
+        catalog = DictionaryObject({k: v for k, v in root.items() if k not in ("/Perms", "/AA", "/AcroForm")})
+        names = _get(root, "/Names")
+        if names is not None:
+            kept = DictionaryObject({k: v for k, v in names.items() if k != "/JavaScript"})
+            catalog[NameObject("/Names")] = kept
+        acro = _get(root, "/AcroForm")
+        if acro is not None:
+            form = DictionaryObject({k: v for k, v in acro.items() if k not in ("/NeedAppearances", "/XFA")})
+            catalog[NameObject("/AcroForm")] = form
+        info = DictionaryObject({NameObject("/Producer"): TextStringObject("formkit")})
+        body: list[tuple[int, bytes]] = [
+            (root_num, nums.obj_bytes(root_num, catalog)),
+            (info_num, nums.obj_bytes(info_num, info)),
+        ]
+        varying: set[tuple[int, int]] = set()
+        for f in self._fields.values():
+            varying.add(f.key)
+            varying.update(w.key for w in f.widgets)
+        self._edit_num: dict[tuple[int, int], int] = {}
+        for key in varying:
+            self._edit_num[key] = nums.number(IndirectObject(key[0], key[1], reader))
+        skip = set(self._edit_num.values())
+        for key, num in self._edit_num.items():
+            base.varying[num] = nums.obj_bytes(num, _resolve(IndirectObject(key[0], key[1], reader)))
+        body.extend(nums.drain(_resolve, skip))
+        self._edit_objs = {
+            num: _resolve(IndirectObject(key[0], key[1], reader)) for key, num in self._edit_num.items()
+        }
+        self._edit_nums = nums
+        _finish_base(base, body, nums.next, root_num, info_num)
+
+    # -- filling ---------------------------------------------------------------------------------------
+
+    def _plan(self, values: Mapping[str, str | bool]) -> list[tuple[_Field, Any]]:
+        """Check every value against the fields, lay text out; collect problems and raise once."""
+        problems: list[Problem] = []
+        plan: list[tuple[_Field, Any]] = []
+        given = dict(values)
+        for name, value in given.items():
+            f = self._fields.get(name)
+            if f is None:
+                problems.append(Problem(name, "şablonda böyle bir alan yok"))
+                continue
+            kind = f.info.type
+            if kind == "signature":
+                problems.append(Problem(name, "imza alanı doldurulamaz"))
+            elif kind == "checkbox":
+                on = as_bool(value) if isinstance(value, str | bool) else None
+                if on is None and isinstance(value, str) and value in f.info.on_states:
+                    on = True
+                if on is None:
+                    problems.append(
+                        Problem(name, f"onay kutusu için evet/hayır bekleniyor, {value!r} verildi")
+                    )
+                else:
+                    plan.append((f, f.info.on_states[0] if on else ""))
+            elif kind == "radio":
+                choice = value if isinstance(value, str) else ""
+                if choice in ("", "Off"):
+                    plan.append((f, ""))
+                elif choice not in f.info.on_states:
+                    options = ", ".join(f.info.on_states)
+                    problems.append(Problem(name, f"{value!r} seçeneklerden biri değil ({options})"))
+                else:
+                    plan.append((f, choice))
+            else:
+                if isinstance(value, bool):
+                    problems.append(Problem(name, "metin alanına evet/hayır verilemez"))
+                    continue
+                text = str(value)
+                try:
+                    laid = [self._layout(f, w, text) for w in f.widgets if not w.hidden and w.page >= 0]
+                except textfit.NoFit as exc:
+                    problems.append(Problem(name, exc.message))
+                    continue
+                plan.append((f, (text, laid)))
+        if problems:
+            raise ValidationError(problems)
+        return plan
+
+    def _layout(self, f: _Field, w: _Widget, text: str) -> tuple[_Widget, textfit.Fitted | None]:
+        if not text:
+            return (w, None)
+        x, y, width, height = w.rect
+        info = f.info
+        fitted = textfit.fit(
+            text,
+            x,
+            y,
+            width,
+            height,
+            font=f.font,
+            size=f.size,
+            align=f.align,
+            multiline=info.multiline,
+            comb=info.max_len if info.comb and info.max_len else 0,
+            max_len=info.max_len,
+        )
+        return (w, fitted)
+
+    def _overlay(
+        self, plan: list[tuple[_Field, Any]], *, with_defaults: bool
+    ) -> dict[int, tuple[bytes, Any]]:
+        """Draw every value with reportlab, one overlay page per template page that has something to show."""
+        draws: dict[int, list[Callable[[Any], None]]] = {}
+        planned = {f.info.name for f, _ in plan}
+        items: list[tuple[_Field, Any]] = list(plan)
+        if with_defaults:  # flattening keeps what the template itself already showed
+            for name, f in self._fields.items():
+                if (
+                    name not in planned
+                    and f.current
+                    and f.info.type in ("text", "choice", "checkbox", "radio")
+                ):
+                    if f.info.type in ("text", "choice"):
+                        try:
+                            items.append((f, (f.current, [self._layout(f, w, f.current) for w in f.widgets])))
+                        except textfit.NoFit:
+                            continue
+                    else:
+                        items.append((f, f.current))
+        for f, what in items:
+            color = Color(*f.color)
+            if isinstance(what, tuple):
+                for w, fitted in what[1]:
+                    if fitted is not None and not w.hidden and w.page >= 0:
+                        draws.setdefault(w.page, []).append(_text_drawer(fitted, color))
+            elif what:
+                radio = f.info.type == "radio"
+                for w in f.widgets:
+                    if (
+                        not w.hidden
+                        and w.page >= 0
+                        and (w.on_state == what or (not radio and not w.on_state))
+                    ):
+                        draws.setdefault(w.page, []).append(_mark_drawer(w.rect, color, radio))
+        if not draws:
+            return {}
+        order = sorted(draws)
+        buf = io.BytesIO()
+        box = self._pages[order[0]]["box"]
+        canvas = textfit.new_canvas(buf, (box[2], box[3]))
+        for index in order:
+            for draw in draws[index]:
+                draw(canvas)
+            canvas.showPage()
+        canvas.save()
+        overlay = PdfReader(io.BytesIO(buf.getvalue()))
+        result: dict[int, tuple[Any, Any]] = {}
+        for index, page in zip(order, overlay.pages, strict=True):
+            contents = page["/Contents"]
+            stream = contents[0].get_object() if isinstance(contents, ArrayObject) else contents
+            result[index] = (stream, page["/Resources"])
+        return result
+
+    def fill(self, values: Mapping[str, str | bool], *, flatten: bool = True) -> bytes:
+        """One record: the filled template as PDF bytes (see module docstring)."""
+        plan = self._plan(values)
+        overlay = self._overlay(plan, with_defaults=flatten)
+        return self._write_flat(overlay) if flatten else self._write_editable(plan, overlay)
+
+    def _write_flat(self, overlay: dict[int, tuple[Any, Any]]) -> bytes:
+        base = self._flat
+        nums = _Numbering(base.size)
+        ser = self._flat_nums
+        parts: list[tuple[int, bytes]] = []
+        for index, num in enumerate(self._flat_pages):
+            if index not in overlay:
+                parts.append((num, base.varying[num]))
+                continue
+            stream, resources = overlay[index]
+            xobj_num = nums.fresh()
+            xobj = _form_xobject(stream, resources, self._pages[index]["box"])
+            extra = [(xobj_num, nums.obj_bytes(xobj_num, xobj))]
+            extra.extend(nums.drain(_resolve, set()))
+            page = DictionaryObject(self._flat_page_dicts[index])
+            raw_contents = dict.get(page, "/Contents")
+            contents = _get(page, "/Contents")
+            if isinstance(contents, ArrayObject):
+                old = list(contents)
+            else:
+                old = [raw_contents] if raw_contents is not None else []
+            page[NameObject("/Contents")] = ArrayObject([_Ref(self._flat_q), *old, _Ref(self._flat_tail)])
+            res = DictionaryObject(_get(page, "/Resources") or {})
+            xd = DictionaryObject(_get(res, "/XObject") or {})
+            xd[_OVERLAY] = _Ref(xobj_num)
+            res[NameObject("/XObject")] = xd
+            page[NameObject("/Resources")] = res
+            parts.append((num, ser.obj_bytes(num, page)))
+            parts.extend(extra)
+        return _assemble(base, parts, nums.next)
+
+    def _write_editable(self, plan: list[tuple[_Field, Any]], overlay: dict[int, tuple[Any, Any]]) -> bytes:
+        base = self._edit
+        nums = _Numbering(base.size)
+        ser = self._edit_nums
+        parts: list[tuple[int, bytes]] = []
+        changes: dict[int, dict[str, Any]] = {}
+        page_xobj: dict[int, int] = {}
+        for index, (stream, resources) in overlay.items():
+            num = nums.fresh()
+            parts.append(
+                (num, nums.obj_bytes(num, _form_xobject(stream, resources, self._pages[index]["box"])))
+            )
+            page_xobj[index] = num
+        parts.extend(nums.drain(_resolve, set()))
+        empty = None
+        for f, what in plan:
+            fnum = self._edit_num[f.key]
+            kind = f.info.type
+            if isinstance(what, tuple):
+                text, laid = what
+                changes.setdefault(fnum, {})["/V"] = TextStringObject(text)
+                for w, fitted in laid:
+                    wnum = self._edit_num[w.key]
+                    if fitted is None or w.page not in page_xobj:
+                        if empty is None:
+                            empty = nums.fresh()
+                            parts.append((empty, nums.obj_bytes(empty, _stream(b"", bbox=[0, 0, 1, 1]))))
+                        changes.setdefault(wnum, {})["/AP"] = DictionaryObject(
+                            {NameObject("/N"): _Ref(empty)}
+                        )
+                        continue
+                    ap = nums.fresh()
+                    x, y, wd, ht = w.rect
+                    res = DictionaryObject(
+                        {NameObject("/XObject"): DictionaryObject({_OVERLAY: _Ref(page_xobj[w.page])})}
+                    )
+                    parts.append(
+                        (
+                            ap,
+                            nums.obj_bytes(
+                                ap, _stream(b"/FormkitFill Do", bbox=[x, y, x + wd, y + ht], res=res)
+                            ),
+                        )
+                    )
+                    changes.setdefault(wnum, {})["/AP"] = DictionaryObject({NameObject("/N"): _Ref(ap)})
+            else:
+                state = NameObject("/" + what) if what else NameObject("/Off")
+                changes.setdefault(fnum, {})["/V"] = state
+                for w in f.widgets:
+                    wnum = self._edit_num[w.key]
+                    on = bool(what) and (w.on_state == what or (kind == "checkbox" and not w.on_state))
+                    changes.setdefault(wnum, {})["/AS"] = NameObject("/" + what) if on else NameObject("/Off")
+                    if not w.has_ap:
+                        changes[wnum]["/AP"] = self._button_ap(nums, parts, w, what or "Yes")
+        for num, raw in base.varying.items():
+            if num in changes:
+                d = DictionaryObject(self._edit_objs[num])
+                for key, value in changes[num].items():
+                    d[NameObject(key)] = value
+                parts.append((num, ser.obj_bytes(num, d)))
+            else:
+                parts.append((num, raw))
+        return _assemble(base, parts, nums.next)
+
+    def _button_ap(self, nums: _Numbering, parts: list[tuple[int, bytes]], w: _Widget, on: str) -> Any:
+        """Appearance for a check box that came without one: a vector tick, no font needed."""
+        wd, ht = w.rect[2], w.rect[3]
+        buf = io.BytesIO()
+        canvas = textfit.new_canvas(buf, (wd, ht))
+        textfit.check_mark(canvas, 0, 0, wd, ht)
+        canvas.showPage()
+        canvas.save()
+        page = PdfReader(io.BytesIO(buf.getvalue())).pages[0]
+        stream: Any = page["/Contents"]
+        stream = stream[0].get_object() if isinstance(stream, ArrayObject) else stream.get_object()
+        on_num, off_num = nums.fresh(), nums.fresh()
+        parts.append(
+            (on_num, nums.obj_bytes(on_num, _form_xobject(stream, page["/Resources"], [0, 0, wd, ht])))
+        )
+        parts.append((off_num, nums.obj_bytes(off_num, _stream(b"", bbox=[0, 0, wd, ht]))))
+        parts.extend(nums.drain(_resolve, set()))
+        return DictionaryObject(
+            {
+                NameObject("/N"): DictionaryObject(
+                    {NameObject("/" + on): _Ref(on_num), NameObject("/Off"): _Ref(off_num)}
+                )
+            }
+        )
+
+
+# --- helpers --------------------------------------------------------------------------------------------
+
+
+class _Ref(PdfObject):
+    """A reference to an object number of the output (already renumbered)."""
+
+    def __init__(self, num: int) -> None:
+        self.num = num
+
+    def write_to_stream(self, stream: Any, encryption_key: Any = None) -> None:
+        stream.write(b"%d 0 R" % self.num)
+
+
+def _resolve(ref: IndirectObject) -> Any:
+    return ref.get_object()
+
+
+def _get(obj: Any, key: str, default: Any = None) -> Any:
+    """A dictionary entry with indirect references resolved (None-safe)."""
+    if obj is None:
+        return default
+    obj = obj.get_object() if isinstance(obj, IndirectObject) else obj
+    if not isinstance(obj, dict):
+        return default
+    value = dict.get(obj, key)
+    if value is None:
+        return default
+    return value.get_object() if isinstance(value, IndirectObject) else value
+
+
+def _stream(
+    data: bytes, *, bbox: list[float] | None = None, res: DictionaryObject | None = None
+) -> StreamObject:
+    s = StreamObject()
+    s._data = data
+    if bbox is not None:
+        s[NameObject("/Type")] = NameObject("/XObject")
+        s[NameObject("/Subtype")] = NameObject("/Form")
+        s[NameObject("/BBox")] = ArrayObject(FloatObject(v) for v in bbox)
+        s[NameObject("/Resources")] = res if res is not None else DictionaryObject()
+    return s
+
+
+def _form_xobject(content: Any, resources: Any, box: list[float]) -> StreamObject:
+    """The overlay page's content stream (still compressed) turned into a Form XObject."""
+    content = content.get_object()
+    s = _stream(content._data, bbox=box, res=resources.get_object())
+    if "/Filter" in content:
+        s[NameObject("/Filter")] = content["/Filter"]
+    return s
+
+
+def _finish_base(base: _Base, body: list[tuple[int, bytes]], size: int, root: int, info: int) -> None:
+    out = io.BytesIO()
+    out.write(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
+    for num, data in body:
+        base.offsets[num] = out.tell()
+        out.write(data)
+    base.prefix = out.getvalue()
+    base.size = size
+    base.root = root
+    base.info = info
+
+
+def _assemble(base: _Base, parts: list[tuple[int, bytes]], size: int) -> bytes:
+    """Cached prefix + this record's objects + cross-reference table + trailer."""
+    chunks = [base.prefix]
+    offsets = dict(base.offsets)
+    pos = len(base.prefix)
+    for num, data in parts:
+        offsets[num] = pos
+        chunks.append(data)
+        pos += len(data)
+    digest = hashlib.md5(b"".join(chunks[1:]), usedforsecurity=False).hexdigest()
+    xref = [b"xref\n0 %d\n0000000000 65535 f \n" % size]
+    free = b"0000000000 65535 f \n"
+    xref.extend(b"%010d 00000 n \n" % offsets[n] if n in offsets else free for n in range(1, size))
+    chunks.append(b"".join(xref))
+    chunks.append(
+        b"trailer\n<</Size %d /Root %d 0 R /Info %d 0 R /ID [<%s> <%s>]>>\nstartxref\n%d\n%%%%EOF\n"
+        % (size, base.root, base.info, digest.encode(), digest.encode(), pos)
+    )
+    return b"".join(chunks)
+
+
+def _text_drawer(fitted: textfit.Fitted, color: Color) -> Callable[[Any], None]:
+    def draw(canvas: Any) -> None:
+        canvas.setFillColor(color)
+        textfit.draw(canvas, fitted)
+
+    return draw
+
+
+def _mark_drawer(rect: tuple[float, float, float, float], color: Color, radio: bool) -> Callable[[Any], None]:
+    def draw(canvas: Any) -> None:
+        canvas.setFillColor(color)
+        canvas.setStrokeColor(color)
+        textfit.check_mark(canvas, *rect, radio=radio)
+
+    return draw
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    value = value.get_object() if isinstance(value, IndirectObject) else value
+    if isinstance(value, bytes):
+        return value.decode("latin-1")
+    return str(value)
+
+
+def _da_size(da: str) -> float:
+    found = _DA_SIZE.search(da.encode("latin-1", "replace"))
+    return float(found.group(1)) if found else 0.0
+
+
+def _da_font(da: str) -> str:
+    found = _DA_FONT.search(da.encode("latin-1", "replace"))
+    return found.group(1).decode("latin-1") if found else ""
+
+
+def _da_color(da: str) -> tuple[float, float, float]:
+    raw = da.encode("latin-1", "replace")
+    rgb = _DA_RGB.search(raw)
+    if rgb:
+        return (float(rgb.group(1)), float(rgb.group(2)), float(rgb.group(3)))
+    gray = _DA_GRAY.search(raw)
+    if gray:
+        g = float(gray.group(1))
+        return (g, g, g)
+    return (0.0, 0.0, 0.0)
+
+
+def _is_widget(annot: Any) -> bool:
+    try:
+        return bool(annot.get_object().get("/Subtype") == "/Widget")
+    except (AttributeError, PyPdfError):
+        return False
+
+
+def _has_javascript(reader: PdfReader, root: DictionaryObject) -> bool:
+    names = _get(root, "/Names")
+    if names is not None and "/JavaScript" in names:
+        return True
+    if _get(_get(root, "/OpenAction"), "/S") == "/JavaScript":
+        return True
+    if "/AA" in root:
+        return True
+    for page in reader.pages:
+        if "/AA" in page:
+            return True
+        for annot in _get(page, "/Annots") or []:
+            a = annot.get_object()
+            if "/AA" in a or _get(_get(a, "/A"), "/S") == "/JavaScript":
+                return True
+    return False
+
+
+def _with_time_limit(work: Callable[[], None], seconds: float, source: str) -> None:
+    """Run `work` in a worker thread and give up after `seconds`.
+
+    Portable (no signal.alarm, which is POSIX-only and main-thread-only). Python cannot kill a thread: a
+    runaway parse keeps a core busy in a daemon thread until it ends or the process exits, but the caller
+    gets a clean TemplateError and no output. pypdf's own decompression limits bound memory meanwhile.
+    """
+    box: dict[str, BaseException] = {}
+
+    def run() -> None:
+        try:
+            work()
+        except BaseException as exc:  # handed back to the caller's thread
+            box["error"] = exc
+
+    worker = threading.Thread(target=run, name="formkit-template-parse", daemon=True)
+    worker.start()
+    worker.join(seconds)
+    if worker.is_alive():
+        raise TemplateError(f"{source}: PDF {seconds:g} saniyede çözümlenemedi (bozuk veya kasıtlı karmaşık)")
+    if "error" in box:
+        raise box["error"]
+
+
+# --- public functions -------------------------------------------------------------------------------------
+
+
+def fill(template: Template | bytes, values: Mapping[str, str | bool], *, flatten: bool = True) -> bytes:
+    """Fill a template (parsed or raw bytes) with one record's values; flattened for print by default.
+
+    Values are keyed by fully qualified field names. Unknown names, bad check box/radio values and text that
+    cannot fit raise ValidationError with one Problem per field.
+    """
+    if not isinstance(template, Template):
+        template = Template.from_bytes(template)
+    return template.fill(values, flatten=flatten)
+
+
+def load_values(path: Path | str) -> dict[str, str | bool]:
+    """A values file: a JSON object of field name → text or true/false (nested objects give dotted names)."""
+    path = Path(path)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8-sig"))
+    except OSError as exc:
+        raise InputError(f"{path}: okunamadı ({exc.strerror or exc})") from exc
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise InputError(f"{path}: geçerli bir JSON dosyası değil ({exc})") from exc
+    if not isinstance(data, dict):
+        raise InputError(f"{path}: alan adlarından değerlere bir JSON nesnesi bekleniyor")
+    out: dict[str, str | bool] = {}
+
+    def walk(prefix: str, obj: Mapping[str, Any]) -> None:
+        for key, value in obj.items():
+            name = f"{prefix}.{key}" if prefix else str(key)
+            if isinstance(value, dict):
+                walk(name, value)
+            elif isinstance(value, bool | str):
+                out[name] = value
+            elif isinstance(value, int | float):
+                out[name] = str(value)
+            elif value is None:
+                out[name] = ""
+            else:
+                raise InputError(f"{path}, {name}: metin veya true/false bekleniyor")
+
+    walk("", data)
+    return out
+
+
+def write_pdf(path: Path | str, data: bytes) -> Path:
+    """Write atomically (temporary file in the same folder, then os.replace): never a half-written PDF."""
+    path = Path(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+            os.replace(tmp, path)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+            raise
+    except OSError as exc:
+        raise InputError(f"{path}: yazılamadı ({exc.strerror or exc})") from exc
+    return path
+
+
+def load_map(path: Path | str) -> dict[str, str]:
+    """A map file: `[fields]` table of canonical record field → template field name."""
+    path = Path(path)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise TemplateError(f"{path}: okunamadı ({exc.strerror or exc})") from exc
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise TemplateError(f"{path}: geçerli bir TOML dosyası değil ({exc})") from exc
+    table = data.get("fields", data)
+    bad = [k for k, v in table.items() if not isinstance(v, str)]
+    if bad:
+        raise TemplateError(f"{path}: [fields] değerleri şablon alan adı olmalı: {', '.join(bad)}")
+    return dict(table)
+
+
+def apply_map(
+    template: Template, values: Mapping[str, str | bool], mapping: Mapping[str, str]
+) -> dict[str, str | bool]:
+    """Rename canonical keys to template field names; report bad targets and unfilled required fields."""
+    names = {f.name for f in template.fields}
+    problems = [
+        Problem(key, f"eşlemedeki {target!r} alanı şablonda yok")
+        for key, target in mapping.items()
+        if target not in names
+    ]
+    out: dict[str, str | bool] = {}
+    for key, value in values.items():
+        out[mapping.get(key, key)] = value
+    filled = {k for k, v in out.items() if v not in ("", None)}
+    problems.extend(
+        Problem(f.name, "zorunlu alan eşlenmedi veya değeri yok")
+        for f in template.fields
+        if f.required and f.name not in filled and f.type != "signature"
+    )
+    if problems:
+        raise ValidationError(problems)
+    return out
