@@ -14,8 +14,8 @@ from pypdf import PdfReader
 
 from formkit import profile as profiles
 from formkit.packet import PacketBuilder
-from formkit.store import STORE_FILENAME, iter_records
-from formkit.validate import applicant_from_values
+from formkit.store import STORE_FILENAME, read_store
+from formkit.validate import applicant_from_values, validate_row
 from formkit.web import create_app
 from formkit.web.fields import FIELD_NAMES
 from formkit.web.security import RateLimit
@@ -259,13 +259,16 @@ def test_store_keeps_valid_submissions_and_reads_them_back(tmp_path: Path) -> No
     assert post(client, moved).status_code == 200  # the same T.C. number replaces its row
     path = tmp_path / "depo" / STORE_FILENAME
     assert path.stat().st_mode & 0o077 == 0
-    records = list(iter_records(path))
-    assert [number for number, _ in records] == [2, 3]
-    first, other = records[0][1], records[1][1]
+    rows = list(read_store(path))  # RawRows, as formkit batch gets them through open_table
+    assert [(row.source, row.row) for row in rows] == [(STORE_FILENAME, 2), (STORE_FILENAME, 3)]
+    first, other = rows[0].values, rows[1].values
     assert set(first) == set(CANONICAL)
     assert (
         first["adres"] == moved["adres"] and first["soyad"] == "Iğdır" and first["tc_kimlik_no"] == VALID_TC
     )
     assert other["ad"] == "Ömer" and other["baska_marka_cihaz"] == "evet" and other["basvuru_turu"] == "kurum"
-    for _, values in records:  # what was kept passes the same validation again
-        applicant_from_values(values)
+    applicants = [validate_row(row) for row in rows]  # what was kept passes the same validation again
+    assert [(a.ad, a.track.value, a.baska_marka_cihaz) for a in applicants] == [  # type: ignore[union-attr]
+        ("İlknur Şükriye", "aile-hekimi", False),
+        ("Ömer", "kurum", True),
+    ]
