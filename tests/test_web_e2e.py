@@ -140,6 +140,11 @@ def test_type_turkish_data_see_live_checks_submit_and_get_the_pdf(
 def test_bad_email_comes_back_with_the_error_at_its_field(server: str, page: Any) -> None:
     page.goto(server)
     type_form_with_keyboard(page, {**VALUES, "e_posta": "ilknur@@example"}, VALID_TC)
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.id") == "baska_marka_cihaz"
+    page.keyboard.press("Space")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.type") == "submit"
     page.keyboard.press("Enter")
     page.wait_for_selector("#hata-ozeti")
     locator = page.locator
@@ -151,6 +156,7 @@ def test_bad_email_comes_back_with_the_error_at_its_field(server: str, page: Any
     assert locator("#ad").input_value() == "İlknur Şükriye"  # everything typed is kept
     assert locator("#adres").input_value() == VALUES["adres"]
     assert locator("#basvuru_turu-aile-hekimi").is_checked()
+    assert locator("#baska_marka_cihaz").is_checked()
     assert not locator("#ad-hata").is_visible()
     assert page.evaluate("document.activeElement.id") == "hata-ozeti"
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import logging
+import math
 import secrets
 import threading
 from collections.abc import Mapping, Sequence
@@ -140,7 +141,7 @@ def create_app(
             if wait:
                 log.warning("hız sınırı: %s, %.0f sn beklemeli", request.remote_addr, wait)
                 response = error_page(429)
-                response.headers["Retry-After"] = str(max(1, round(wait + 0.5)))
+                response.headers["Retry-After"] = str(max(1, math.ceil(wait)))
                 return response
             packet = service.build(applicant)
         except ValidationError as exc:
