@@ -15,7 +15,7 @@ import threading
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from flask import Flask, Response, abort, render_template, request, send_file, session
+from flask import Flask, Response, render_template, request, send_file, session
 from werkzeug.exceptions import HTTPException
 
 from formkit import profile as profiles
@@ -57,6 +57,12 @@ _STATUS_TEXT = {
     500: ("Sunucu hatası", "Paket hazırlanırken beklenmeyen bir sorun oluştu. "
           "E-imza kurum yetkilisine bildirin."),
 }  # fmt: skip
+
+
+_CSRF_MESSAGE = (
+    "Oturumunuz yenilendi ya da form başka bir sayfadan gönderildi; hiçbir şey hazırlanmadı. "
+    "Bilgilerinizi kontrol edip düğmeye yeniden basın."
+)
 
 
 class _Service:
@@ -131,10 +137,12 @@ def create_app(
 
     @app.post("/")
     def submit() -> Response:
-        if not csrf_ok(session, request.form.get(CSRF_FIELD)):
-            log.warning("CSRF belirteci eksik veya yanlış: %s", request.remote_addr)
-            abort(400)
         values = submitted_values(request.form)
+        if not csrf_ok(session, request.form.get(CSRF_FIELD)):
+            # Nothing is built or stored. The page comes back with the values (escaped) and a fresh token,
+            # so a person whose session ended (e.g. the server restarted) does not lose what they typed.
+            log.warning("CSRF belirteci eksik veya yanlış: %s", request.remote_addr)
+            return page(values, {"_": [_CSRF_MESSAGE]}, 400)
         try:
             applicant = applicant_from_values(values, source="web")
             wait = service.limiter.take(request.remote_addr or "-")
