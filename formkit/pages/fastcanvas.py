@@ -3,22 +3,26 @@
 Most of a packet is the same from one applicant to the next: the form's labels, headings, steps, footers,
 all at the same positions. reportlab encodes every string anew for every document (subset assignment,
 escaping, number formatting) and subsets and compresses the embedded fonts anew. `PacketCanvas` keeps
-the results instead, without changing a single output byte:
+the results instead; the memos never change an output byte (priming and Flate-only streams are fixed
+choices, made whether the memos are on or off):
 
 * Font priming. Each document starts by assigning the Turkish letters (and other non-ASCII characters we
   print) to font subset codes in one fixed order, and by naming the two font subsets in a fixed order.
   ASCII is always mapped to itself by reportlab. After priming, a string made of primed characters is
   encoded identically in every document.
 * String memo. `drawString` (and the right-aligned and centred variants) for a primed string returns the
-  text object code reportlab produced the last time for the same font, size, leading, position and text.
-* Font file memo. The embedded font subset (its glyph set is almost always the primed set) is made and
-  compressed once per glyph set and reused.
+  text object code reportlab produced the last time for the same font, size, leading, position and text;
+  `setFillColor`/`setStrokeColor` for an opaque RGB colour return the cached `r g b rg` operator.
+* Font object memo. The embedded font subset (its glyph set is almost always the primed set), its /Widths
+  array and its ToUnicode CMap are made, formatted and compressed once per glyph set and reused.
+* Streams are written with Flate only (reportlab's default adds ASCII85: 25 % larger and slower).
 
 A test builds packets with and without these caches and checks that the PDFs are byte-identical.
 """
 
 from __future__ import annotations
 
+import threading
 import types
 import zlib
 from functools import lru_cache
@@ -40,8 +44,10 @@ _PRIMED = frozenset(PRIME) | _ASCII
 _MEMO: dict[tuple[str, float, float, float, float, str], str] = {}
 _MEMO_LIMIT = 60000
 _FONT_FILES: dict[tuple[str, tuple[int, ...]], tuple[bytes, int]] = {}
-_ARRAYS: dict[tuple[int, ...], bytes] = {}
+_ARRAYS: dict[tuple[float, ...], bytes] = {}
 _CMAPS: dict[str, bytes] = {}
+_CACHE_LIMIT = 64  # font files, width arrays and CMaps: one per glyph set, almost always the primed one
+_SAVE_LOCK = threading.Lock()
 _enabled = True
 
 
@@ -78,12 +84,13 @@ class PacketCanvas(Canvas):  # type: ignore[misc]
 
     def save(self) -> None:
         """Write the PDF with Flate-only streams (reportlab adds ASCII85 by default: 25 % larger, slower)."""
-        a85 = rl_config.useA85
-        rl_config.useA85 = 0
-        try:
-            super().save()
-        finally:
-            rl_config.useA85 = a85
+        with _SAVE_LOCK:  # rl_config is global: threads (the web app) must not see each other's setting
+            a85 = rl_config.useA85
+            rl_config.useA85 = 0
+            try:
+                super().save()
+            finally:
+                rl_config.useA85 = a85
 
     def drawString(
         self,
@@ -170,7 +177,7 @@ class PacketCanvas(Canvas):  # type: ignore[misc]
 def _install_font_file_memo(font: Any) -> None:
     """Wrap the font face's addSubsetObjects so a glyph set is subset and compressed once per process."""
     face = font.face
-    if getattr(face, "_formkit_memo", False):
+    if face.__dict__.get("_formkit_file_memo", False):
         return
     original = face.addSubsetObjects
 
@@ -181,6 +188,8 @@ def _install_font_file_memo(font: Any) -> None:
         cached = _FONT_FILES.get(key)
         if cached is None:
             raw = self.makeSubset(subset)
+            if len(_FONT_FILES) >= _CACHE_LIMIT:
+                _FONT_FILES.clear()
             cached = _FONT_FILES[key] = (zlib.compress(raw), len(raw))
         compressed, raw_length = cached
         font_file = pdfdoc.PDFStream()
@@ -207,7 +216,7 @@ def _install_font_file_memo(font: Any) -> None:
         return doc.Reference(descriptor, "fontDescriptor:" + fontname)
 
     face.addSubsetObjects = types.MethodType(add_subset_objects, face)
-    face._formkit_memo = True
+    face._formkit_file_memo = True
 
 
 class _FormattedArray(pdfdoc.PDFObject):  # type: ignore[misc]
@@ -222,13 +231,15 @@ class _FormattedArray(pdfdoc.PDFObject):  # type: ignore[misc]
             return bytes(self.array.format(document))
         data = _ARRAYS.get(self.key)
         if data is None:
+            if len(_ARRAYS) >= _CACHE_LIMIT:
+                _ARRAYS.clear()
             data = _ARRAYS[self.key] = bytes(self.array.format(document))
         return data
 
 
 def _install_font_object_memo(font: Any) -> None:
     """After reportlab made a font's PDF objects, reuse the formatted /Widths and compressed /ToUnicode."""
-    if getattr(font, "_formkit_memo", False):
+    if font.__dict__.get("_formkit_object_memo", False):  # TTFont forwards unknown attributes to its face
         return
     original = font.addObjects
 
@@ -238,7 +249,7 @@ def _install_font_object_memo(font: Any) -> None:
             return
         for obj in doc.idToObject["BasicFonts"].dict.values():
             widths = getattr(obj, "Widths", None)
-            if isinstance(widths, pdfdoc.PDFArray) and all(type(w) is int for w in widths.sequence):
+            if isinstance(widths, pdfdoc.PDFArray) and all(type(w) in (int, float) for w in widths.sequence):
                 obj.Widths = _FormattedArray(widths)
             cmap_ref = getattr(obj, "ToUnicode", None)
             stream = doc.idToObject.get(getattr(cmap_ref, "name", None))
@@ -250,12 +261,14 @@ def _install_font_object_memo(font: Any) -> None:
             ):
                 cached = _CMAPS.get(stream.content)
                 if cached is None:
+                    if len(_CMAPS) >= _CACHE_LIMIT:
+                        _CMAPS.clear()
                     cached = _CMAPS[stream.content] = zlib.compress(stream.content.encode("utf8"))
                 stream.content = cached
                 stream.dictionary["Filter"] = pdfdoc.PDFArray([pdfdoc.PDFName("FlateDecode")])
 
     font.addObjects = add_objects
-    font._formkit_memo = True
+    font._formkit_object_memo = True
 
 
 @lru_cache(maxsize=1024)
