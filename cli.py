@@ -607,6 +607,41 @@ def send_command(
 # --- serve -----------------------------------------------------------------------------------------
 
 
+@cli.command()
+@click.option(
+    "--host", default="127.0.0.1", show_default=True, help="Dinlenecek adres (ağa açmak için 0.0.0.0)."
+)
+@click.option(
+    "--port",
+    default=8080,
+    show_default=True,
+    type=click.IntRange(0, 65535),
+    help="Port (0: boş bir port seç).",
+)
+@profile_option
+@click.option(
+    "--store", "store_dir", type=click.Path(file_okay=False), default=None,
+    help="Geçerli başvuruları bu klasördeki basvurular.sqlite dosyasında sakla (formkit batch okuyabilir).",
+)  # fmt: skip
+@reports_errors
+def serve(host: str, port: int, profile_path: str | None, store_dir: str | None) -> None:
+    """Web formu: herkes kendi başvuru paketini tarayıcıda hazırlar (waitress ile).
+
+    Serves the one-page form; a valid submission downloads the packet PDF. Binds 127.0.0.1 by default.
+    """
+    from formkit.web import serve as run_server
+
+    profile = load_profile(profile_path)
+    warn_fees(profile)
+    run_server(
+        profile,
+        host=host,
+        port=port,
+        store_dir=Path(store_dir) if store_dir else None,
+        announce=lambda line: click.echo(line, err=line.startswith("uyarı")),
+    )
+
+
 def main() -> None:
     """Console entry point."""
     cli(prog_name="formkit")

@@ -118,7 +118,7 @@ class Table:
     """An applicant table checked by `open_table`; `rows()` streams its rows (it may be called again)."""
 
     path: Path
-    kind: str  # "csv" | "xlsx" | "json"
+    kind: str  # "csv" | "xlsx" | "json" | "sqlite" (formkit.store)
     headers: tuple[str, ...]
     fields: Mapping[str, str]  # canonical field → the header it was found under
     warnings: tuple[str, ...]
@@ -138,6 +138,10 @@ class Table:
             return self._csv_rows()
         if self.kind == "xlsx":
             return self._xlsx_rows()
+        if self.kind == "sqlite":
+            from formkit.store import read_store  # lazy: formkit.store imports this module
+
+            return read_store(self.path)
         return self._json_rows()
 
     def _make_row(self, number: int, cells: list[str]) -> RawRow | None:
@@ -196,6 +200,10 @@ def open_table(path: Path, *, encoding: str | None = None) -> Table:
         raise InputError(f"{path}: dosya okunamadı ({exc.strerror or exc})") from exc
     if not head:
         raise InputError(f"{path}: dosya boş")
+    if path.suffix.lower() in {".sqlite", ".sqlite3", ".db"} or head.startswith(b"SQLite format 3\x00"):
+        from formkit.store import open_store  # the web form's store (formkit serve --store); lazy: no cycle
+
+        return open_store(path)
     kind = _kind(path, head)
     if kind == "xlsx":
         return _open_xlsx(path)

@@ -65,6 +65,15 @@ def test_wheel_holds_cli_every_module_and_every_asset(wheel: Path) -> None:
     assert "formkit = cli:main" in entry
 
 
+def test_wheel_holds_the_web_forms_templates_and_static_files(wheel: Path) -> None:
+    names = set(zipfile.ZipFile(wheel).namelist())
+    web = ROOT / "formkit" / "web"
+    shipped = sorted(
+        p.relative_to(ROOT).as_posix() for p in web.rglob("*") if p.suffix in {".html", ".js", ".css"}
+    )
+    assert shipped and not [name for name in shipped if name not in names]
+
+
 def test_installed_wheel_runs_from_another_folder(wheel: Path, tmp_path: Path) -> None:
     env_dir = tmp_path / "env"
     venv.EnvBuilder(system_site_packages=True, with_pip=False).create(env_dir)

@@ -1,0 +1,143 @@
+"""The web form's fields: canonical names (the same as CSV columns and `Applicant`), Turkish labels and hints.
+
+The template renders these in order; the server reads exactly these names back from a submission.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from formkit.model import Profile, Track
+from formkit.turkish import format_amount, format_date
+
+
+@dataclass(frozen=True)
+class WebField:
+    """One text input of the page."""
+
+    name: str  # canonical field name, also the HTML name and id
+    label: str
+    hint: str = ""
+    type: str = "text"  # HTML input type, or "textarea"
+    autocomplete: str = "off"
+    inputmode: str = ""
+    maxlength: int = 120
+    spellcheck: bool = False
+
+
+TEXT_FIELDS: tuple[WebField, ...] = (
+    WebField(
+        "ad",
+        "Ad",
+        "Nüfus kaydınızdaki gibi; birden çok adınız varsa hepsini yazın.",
+        autocomplete="given-name",
+    ),
+    WebField("soyad", "Soyad", autocomplete="family-name"),
+    WebField(
+        "tc_kimlik_no",
+        "T.C. Kimlik No",
+        "11 hane. Yalnızca başvuru formuna (ve aile hekiminin havale açıklamasına) yazılır.",
+        inputmode="numeric",
+        maxlength=11,
+    ),
+    WebField(
+        "dogum_tarihi", "Doğum tarihi", "gg.aa.yyyy, örneğin 07.03.1985", inputmode="numeric", maxlength=10
+    ),
+    WebField("dogum_yeri", "Doğum yeri"),
+    WebField(
+        "e_posta",
+        "E-posta",
+        "Paketiniz ve Kamu SM bildirimleri için.",
+        type="email",
+        autocomplete="email",
+        maxlength=254,
+    ),
+    WebField(
+        "cep_telefonu",
+        "Cep telefonu",
+        "05XX XXX XX XX. E-imza kurulumunda SMS ile kod bu numaraya gelir.",
+        type="tel",
+        autocomplete="tel-national",
+        inputmode="tel",
+        maxlength=20,
+    ),
+    WebField(
+        "kurum",
+        "Kurum",
+        "Çalıştığınız kurum, örneğin Mersin Şehir Eğitim ve Araştırma Hastanesi.",
+        autocomplete="organization",
+        maxlength=200,
+    ),
+    WebField(
+        "unvan", "Unvan", "Örneğin Uzman Doktor, Aile Hekimi, Hemşire.", autocomplete="organization-title"
+    ),
+    WebField(
+        "adres",
+        "Teslimat adresi",
+        "Kartınız kargoyla bu adrese gelir: mahalle, cadde/sokak, bina no, daire. "
+        "Adresi eksik formlar onaylanmaz.",
+        type="textarea",
+        autocomplete="street-address",
+        maxlength=300,
+    ),
+    WebField("il", "İl", autocomplete="address-level1", maxlength=40),
+    WebField("ilce", "İlçe", autocomplete="address-level2", maxlength=40),
+    WebField(
+        "posta_kodu",
+        "Posta kodu",
+        "5 hane, örneğin 33010.",
+        autocomplete="postal-code",
+        inputmode="numeric",
+        maxlength=5,
+    ),
+)
+
+TRACK_FIELD = "basvuru_turu"
+DEVICE_FIELD = "baska_marka_cihaz"
+DEVICE_CHECKED = "evet"
+FIELD_NAMES: tuple[str, ...] = (*(f.name for f in TEXT_FIELDS), TRACK_FIELD, DEVICE_FIELD)
+LABELS: dict[str, str] = {
+    **{f.name: f.label for f in TEXT_FIELDS},
+    TRACK_FIELD: "Başvuru türü",
+    DEVICE_FIELD: "Başka marka e-imza cihazı",
+}
+
+
+@dataclass(frozen=True)
+class TrackChoice:
+    """One radio button of `basvuru_turu`, with the one-sentence explanation from the seed."""
+
+    value: str
+    title: str
+    explanation: str
+
+
+def track_choices(profile: Profile) -> tuple[TrackChoice, ...]:
+    """The three tracks in a sentence each (who pays, where the form goes), with the profile's facts."""
+    officer = ", ".join((*profile.officer.organisation, *profile.officer.lines)) or profile.officer.name
+    fee = format_amount(profile.fees.total, profile.fees.currency)
+    fee_parts = " + ".join(
+        f"{item.name} {format_amount(item.amount, profile.fees.currency)}" for item in profile.fees.items
+    )
+    return (
+        TrackChoice(
+            Track.KURUM.value,
+            "Yönetici veya doktor (kurum öder)",
+            f"Formun imzalı 2 nüshasını şu birime teslim edersiniz: {profile.officer.name}, {officer}. "
+            "Ücreti kurum karşılar (aile hekimleri hariç).",
+        ),
+        TrackChoice(
+            Track.AILE_HEKIMI.value,
+            "Aile hekimi (ücreti kendiniz havaleyle ödersiniz)",
+            f"Ücreti ({fee}: {fee_parts}; {format_date(profile.fees.valid_from)} tarihli tutar) "
+            f"kendiniz {profile.bank.bank} hesabına havale eder, dekontu formun imzalı 2 nüshasıyla "
+            f"birlikte aynı birime ({profile.officer.name}) teslim edersiniz.",
+        ),
+        TrackChoice(
+            Track.BIREYSEL.value,
+            "Bireysel başvuru (kişi ödemeli)",
+            f"Başvuruyu {profile.urls.online_islemler} üzerinden (İLK BAŞVURU) yaparsınız; başka "
+            f"marka e-imza cihazınız yoksa ıslak imzalı 1 nüshayı {profile.kamusm.name} adresine "
+            "postalarsınız. Ücreti, formunuz oraya ulaşıp ekranda göründükten sonra çevrim içi ödersiniz.",
+        ),
+    )
