@@ -257,6 +257,8 @@ class Template:
 
     def __init__(self, data: bytes, *, source: str = "şablon", time_limit: float = PARSE_SECONDS) -> None:
         self.source = source
+        self._data = data
+        self._time_limit = time_limit
         self.warnings: tuple[str, ...] = ()
         self.fields: tuple[FieldInfo, ...] = ()
         self.page_count = 0
@@ -265,6 +267,10 @@ class Template:
         self._flat = _Base()
         self._edit = _Base()
         _with_time_limit(lambda: self._load(data), time_limit, source)
+
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        """Pickle as the raw bytes: a worker process (spawn) parses the template once for itself."""
+        return (_rebuild_template, (self._data, self.source, self._time_limit))
 
     @classmethod
     def from_bytes(cls, data: bytes, *, source: str = "şablon") -> Template:
@@ -871,6 +877,10 @@ class Template:
 
 
 # --- helpers --------------------------------------------------------------------------------------------
+
+
+def _rebuild_template(data: bytes, source: str, time_limit: float) -> Template:
+    return Template(data, source=source, time_limit=time_limit)
 
 
 class _Ref(PdfObject):

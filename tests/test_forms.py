@@ -435,3 +435,11 @@ def test_engine_and_direct_drawing_give_the_same_page(template: forms.Template) 
     diff = ImageChops.difference(direct, engine)
     differing = sum(diff.point(lambda p: 255 if p > 64 else 0).histogram()[255:])
     assert differing < 0.001 * direct.size[0] * direct.size[1], differing
+
+
+def test_template_pickles_for_worker_processes(template: forms.Template) -> None:
+    import pickle
+
+    copy = pickle.loads(pickle.dumps(template))
+    assert copy.fields == template.fields and copy.source == template.source
+    assert forms.fill(copy, {"ad": "Ayşe"}) == forms.fill(template, {"ad": "Ayşe"})
