@@ -75,7 +75,12 @@ _DA_SIZE = re.compile(rb"([0-9.]+)\s+Tf")
 _DA_FONT = re.compile(rb"/([^\s/]+)\s+[0-9.]+\s+Tf")
 _DA_RGB = re.compile(rb"([0-9.]+)\s+([0-9.]+)\s+([0-9.]+)\s+rg")
 _DA_GRAY = re.compile(rb"([0-9.]+)\s+g(?:\s|$)")
-_CATALOG_KEEP = ("/Lang", "/ViewerPreferences", "/PageLayout", "/PageLabels", "/Metadata", "/Version")
+# catalog entries a flattened copy keeps (bookmarks, layers, labels...); /AcroForm, /AA, /OpenAction, /Perms
+# and the structure tree (it points at the widgets) are not kept, and /Names loses its JavaScript tree
+_CATALOG_KEEP = (
+    "/Lang", "/ViewerPreferences", "/PageLayout", "/PageMode", "/PageLabels", "/Metadata", "/Version",
+    "/Outlines", "/OCProperties", "/Dests",
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -511,6 +516,11 @@ class Template:
         for key in _CATALOG_KEEP:
             if key in root:
                 catalog[NameObject(key)] = root.raw_get(key)
+        names = _get(root, "/Names")
+        if names is not None:
+            catalog[NameObject("/Names")] = DictionaryObject(
+                {k: v for k, v in names.items() if k != "/JavaScript"}
+            )
         catalog[NameObject("/Pages")] = _Ref(pages_num)
         pages = DictionaryObject(
             {
