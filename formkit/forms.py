@@ -161,7 +161,9 @@ class _Numbering:
     def __init__(self, start: int) -> None:
         self.next = start
         self.numbers: dict[tuple[int, int], int] = {}
-        self.pending: list[tuple[int, IndirectObject]] = []
+        self.pending: list[tuple[int, Any]] = []  # (number, reference or an inlined stream)
+        self.inline: dict[int, int] = {}  # id() of an inlined stream -> its number
+        self.keep: list[Any] = []  # keeps inlined streams alive so their id() stays theirs
 
     def number(self, ref: IndirectObject) -> int:
         key = (ref.idnum, ref.generation)
@@ -178,15 +180,24 @@ class _Numbering:
 
     def ser(self, obj: Any) -> bytes:
         out = io.BytesIO()
-        self._write(obj, out)
+        self._write(obj, out, top=True)
         return out.getvalue()
 
     def obj_bytes(self, num: int, obj: Any) -> bytes:
         return b"%d 0 obj\n" % num + self.ser(obj) + b"\nendobj\n"
 
-    def _write(self, obj: Any, out: io.BytesIO) -> None:
+    def _write(self, obj: Any, out: io.BytesIO, top: bool = False) -> None:
         if isinstance(obj, IndirectObject):
             out.write(b"%d 0 R" % self.number(obj))
+        elif isinstance(obj, StreamObject) and not top:
+            # a stream must be an indirect object; sloppy writers inline them: give it a number of its own
+            # (remembered, so re-serialising a copy of its parent for a record reuses the written object)
+            num = self.inline.get(id(obj), 0)
+            if not num:
+                num = self.inline[id(obj)] = self.fresh()
+                self.pending.append((num, obj))
+                self.keep.append(obj)
+            out.write(b"%d 0 R" % num)
         elif isinstance(obj, StreamObject):
             data = obj._data  # raw (still encoded) bytes: copied, never re-encoded
             self._write_dict(obj, out, tail=b"/Length %d" % len(data), skip="/Length")
@@ -229,7 +240,7 @@ class _Numbering:
             num, ref = self.pending.pop()
             if num in skip:
                 continue
-            yield num, self.obj_bytes(num, reader_get(ref))
+            yield num, self.obj_bytes(num, reader_get(ref) if isinstance(ref, IndirectObject) else ref)
 
 
 # --- the template ---------------------------------------------------------------------------------------

@@ -443,3 +443,16 @@ def test_template_pickles_for_worker_processes(template: forms.Template) -> None
     copy = pickle.loads(pickle.dumps(template))
     assert copy.fields == template.fields and copy.source == template.source
     assert forms.fill(copy, {"ad": "Ayşe"}) == forms.fill(template, {"ad": "Ayşe"})
+
+
+def test_inlined_streams_get_numbers_of_their_own() -> None:
+    template = forms.Template.from_path(DATA / "inline-streams.pdf")
+    for _ in range(2):  # the second record reuses the numbers given at load time
+        pdf = forms.fill(template, {"onay": True, "kisi.ad": "Ayşe"}, flatten=False)
+        reader = PdfReader(io.BytesIO(pdf), strict=True)
+        for annot in reader.pages[0]["/Annots"]:
+            widget = annot.get_object()
+            if widget.get("/T") == "onay":
+                for key in ("/N", "/D"):
+                    assert isinstance(widget["/AP"][key].raw_get("/Evet"), IndirectObject)
+                assert widget["/AS"] == "/Evet"
