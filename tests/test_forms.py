@@ -109,7 +109,7 @@ def test_built_in_form_manifest(template: forms.Template) -> None:
 
 def test_flattened_output_has_text_no_fields_and_embedded_fonts(template: forms.Template) -> None:
     pdf = forms.fill(template, VALUES)
-    reader = PdfReader(io.BytesIO(pdf))
+    reader = PdfReader(io.BytesIO(pdf), strict=True)
     assert not reader.get_fields()
     assert "/AcroForm" not in reader.trailer["/Root"]
     assert all(a.get_object()["/Subtype"] != "/Widget" for a in reader.pages[0].get("/Annots", []))
@@ -136,7 +136,7 @@ def test_flattened_output_has_text_no_fields_and_embedded_fonts(template: forms.
 
 def test_editable_output_has_values_and_appearances(template: forms.Template) -> None:
     pdf = forms.fill(template, VALUES, flatten=False)
-    reader = PdfReader(io.BytesIO(pdf))
+    reader = PdfReader(io.BytesIO(pdf), strict=True)
     fields = reader.get_fields()
     assert fields is not None
     assert fields["soyad"]["/V"] == "IĞDIR"
@@ -257,7 +257,7 @@ def test_odd_templates_give_one_clear_error(name: str, message: str) -> None:
 def test_empty_password_encryption_is_opened() -> None:
     template = forms.Template.from_path(DATA / "encrypted-empty-password.pdf")
     pdf = forms.fill(template, {"soyad": "IĞDIR"})
-    reader = PdfReader(io.BytesIO(pdf))
+    reader = PdfReader(io.BytesIO(pdf), strict=True)
     assert not reader.is_encrypted
     assert "IĞDIR" in reader.pages[0].extract_text()
 
@@ -323,7 +323,7 @@ def test_text_outside_the_font_pack_still_embeds_and_missing_glyphs_are_reported
     template: forms.Template,
 ) -> None:
     pdf = forms.fill(template, {"ad": "Жанна", "soyad": "IĞDIR", "basvuru_nedeni_ilk": True})
-    reader = PdfReader(io.BytesIO(pdf))
+    reader = PdfReader(io.BytesIO(pdf), strict=True)
     text = reader.pages[0].extract_text()
     assert "Жанна" in text and "IĞDIR" in text
     for font in fonts_of(reader.pages[0]):
@@ -337,7 +337,7 @@ def test_two_pages_of_different_sizes() -> None:
     pages = {f.name: f.page for f in template.fields}
     assert pages == {"ad": 1, "not": 2, "kabul": 2}
     pdf = forms.fill(template, {"ad": "Gülşen", "not": "Birinci satır\nİkinci satır", "kabul": "Evet"})
-    reader = PdfReader(io.BytesIO(pdf))
+    reader = PdfReader(io.BytesIO(pdf), strict=True)
     assert "Gülşen" in reader.pages[0].extract_text()
     second = reader.pages[1].extract_text()
     assert "Birinci satır" in second and "İkinci satır" in second and "Gülşen" not in second
