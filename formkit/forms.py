@@ -77,6 +77,7 @@ _DA_RGB = re.compile(rb"([0-9.]+)\s+([0-9.]+)\s+([0-9.]+)\s+rg")
 _DA_GRAY = re.compile(rb"([0-9.]+)\s+g(?:\s|$)")
 # catalog entries a flattened copy keeps (bookmarks, layers, labels...); /AcroForm, /AA, /OpenAction, /Perms
 # and the structure tree (it points at the widgets) are not kept, and /Names loses its JavaScript tree
+_CHANGING = ("/V", "/AS", "/AP")  # the keys a record changes in a field or widget (editable output)
 _CATALOG_KEEP = (
     "/Lang", "/ViewerPreferences", "/PageLayout", "/PageMode", "/PageLabels", "/Metadata", "/Version",
     "/Outlines", "/OCProperties", "/Dests",
@@ -605,12 +606,16 @@ class Template:
         for key in varying:
             self._edit_num[key] = nums.number(IndirectObject(key[0], key[1], reader))
         skip = set(self._edit_num.values())
+        # a filled field or widget differs only in /V, /AS and /AP: keep the rest of it (and the original
+        # values of those three) serialised, so a record only formats what it changes
+        self._edit_split: dict[int, tuple[bytes, dict[str, bytes]]] = {}
         for key, num in self._edit_num.items():
-            base.varying[num] = nums.obj_bytes(num, _resolve(IndirectObject(key[0], key[1], reader)))
+            obj = _resolve(IndirectObject(key[0], key[1], reader))
+            base.varying[num] = nums.obj_bytes(num, obj)
+            head = nums.ser(DictionaryObject({k: v for k, v in obj.items() if k not in _CHANGING}))[:-2]
+            originals = {k: nums.ser(obj.raw_get(k)) for k in _CHANGING if k in obj}
+            self._edit_split[num] = (head, originals)
         body.extend(nums.drain(_resolve, skip))
-        self._edit_objs = {
-            num: _resolve(IndirectObject(key[0], key[1], reader)) for key, num in self._edit_num.items()
-        }
         self._edit_nums = nums
         _finish_base(base, body, nums.next, root_num, info_num)
 
@@ -834,24 +839,21 @@ class Template:
                         if empty is None:
                             empty = nums.fresh()
                             parts.append((empty, nums.obj_bytes(empty, _stream(b"", bbox=[0, 0, 1, 1]))))
-                        changes.setdefault(wnum, {})["/AP"] = DictionaryObject(
-                            {NameObject("/N"): _Ref(empty)}
-                        )
+                        changes.setdefault(wnum, {})["/AP"] = _Raw(b"<</N %d 0 R>>" % empty)
                         continue
+                    # the appearance shows the page's overlay clipped to the widget's box (BBox = Rect)
                     ap = nums.fresh()
                     x, y, wd, ht = w.rect
-                    res = DictionaryObject(
-                        {NameObject("/XObject"): DictionaryObject({_OVERLAY: _Ref(page_xobj[w.page])})}
-                    )
+                    bbox = b"%.4f %.4f %.4f %.4f" % (x, y, x + wd, y + ht)
                     parts.append(
                         (
                             ap,
-                            nums.obj_bytes(
-                                ap, _stream(b"/FormkitFill Do", bbox=[x, y, x + wd, y + ht], res=res)
-                            ),
+                            b"%d 0 obj\n<</Type /XObject /Subtype /Form /BBox [%s] /Resources "
+                            b"<</XObject <</FormkitFill %d 0 R>>>> /Length 15>>\nstream\n/FormkitFill Do"
+                            b"\nendstream\nendobj\n" % (ap, bbox, page_xobj[w.page]),
                         )
                     )
-                    changes.setdefault(wnum, {})["/AP"] = DictionaryObject({NameObject("/N"): _Ref(ap)})
+                    changes.setdefault(wnum, {})["/AP"] = _Raw(b"<</N %d 0 R>>" % ap)
             else:
                 state = NameObject("/" + what) if what else NameObject("/Off")
                 changes.setdefault(fnum, {})["/V"] = state
@@ -863,10 +865,14 @@ class Template:
                         changes[wnum]["/AP"] = self._button_ap(nums, parts, w, what or "Yes")
         for num, raw in base.varying.items():
             if num in changes:
-                d = DictionaryObject(self._edit_objs[num])
-                for key, value in changes[num].items():
-                    d[NameObject(key)] = value
-                parts.append((num, ser.obj_bytes(num, d)))
+                head, kept = self._edit_split[num]
+                changed = changes[num]
+                tail = b"".join(
+                    b"%s %s" % (key.encode(), ser.ser(changed[key]) if key in changed else kept[key])
+                    for key in _CHANGING
+                    if key in changed or key in kept
+                )
+                parts.append((num, b"%d 0 obj\n%s%s>>\nendobj\n" % (num, head, tail)))
             else:
                 parts.append((num, raw))
         return _assemble(base, parts, nums.next)
@@ -902,6 +908,16 @@ class Template:
 
 def _rebuild_template(data: bytes, source: str, time_limit: float) -> Template:
     return Template(data, source=source, time_limit=time_limit)
+
+
+class _Raw(PdfObject):
+    """Bytes already in PDF syntax (per-record values formatted directly, not through pypdf objects)."""
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+
+    def write_to_stream(self, stream: Any, encryption_key: Any = None) -> None:
+        stream.write(self.data)
 
 
 class _Ref(PdfObject):
