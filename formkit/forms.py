@@ -3,10 +3,12 @@
 Why it is shaped like this:
 - A `Template` is parsed once (in a worker thread with a time limit) and turned into a ready object
   table: every object the output needs is renumbered and serialised to bytes at load time. Filling a record
-  then costs only what changes: the values are laid out by `pages.textfit` and drawn with reportlab onto a
-  small overlay canvas (the embedded DejaVu subset), the overlay becomes one Form XObject per page, and the
-  output PDF is written by concatenating the cached template bytes with the few objects that differ (pages
-  in flat mode; fields and widgets in editable mode). No per-page pypdf merge, no re-parsing of the template.
+  then costs only what changes: the values are laid out by `pages.textfit` and written as a small content
+  stream in the process-wide DejaVu subsets of `pages.fastdraw` (or, for characters outside them, drawn on
+  a reportlab overlay canvas), the overlay becomes one Form XObject per page, and the output PDF is written
+  by concatenating the cached template bytes with the few objects that differ (pages in flat mode; fields
+  and widgets in editable mode). No per-page pypdf merge, no re-parsing of the template. (Profiled with
+  cProfile: reportlab's per-document font subsetting and a pypdf parse of the overlay were ~90% of a fill.)
 - Flattened output has no widgets and no /AcroForm; nothing is rasterised. Editable output keeps the fields,
   sets /V, and gives each filled widget an appearance stream that shows the overlay clipped to the widget's
   rectangle, so viewers that ignore NeedAppearances still show the value with the embedded font.
@@ -18,7 +20,6 @@ Why it is shaped like this:
 from __future__ import annotations
 
 import functools
-import hashlib
 import io
 import json
 import logging
@@ -26,7 +27,7 @@ import re
 import threading
 import tomllib
 import warnings
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -36,17 +37,14 @@ from pypdf.errors import DependencyError, FileNotDecryptedError, PdfReadError, P
 from pypdf.generic import (
     ArrayObject,
     DictionaryObject,
-    FloatObject,
     IndirectObject,
     NameObject,
     NumberObject,
-    PdfObject,
-    StreamObject,
     TextStringObject,
 )
 from reportlab.lib.colors import Color
 
-from formkit import fonts
+from formkit import fonts, pdfout
 from formkit.errors import InputError, TemplateError, ValidationError
 from formkit.fileio import write_atomic
 from formkit.model import Problem
@@ -73,7 +71,13 @@ _DA_SIZE = re.compile(rb"([0-9.]+)\s+Tf")
 _DA_FONT = re.compile(rb"/([^\s/]+)\s+[0-9.]+\s+Tf")
 _DA_RGB = re.compile(rb"([0-9.]+)\s+([0-9.]+)\s+([0-9.]+)\s+rg")
 _DA_GRAY = re.compile(rb"([0-9.]+)\s+g(?:\s|$)")
-_CATALOG_KEEP = ("/Lang", "/ViewerPreferences", "/PageLayout", "/PageLabels", "/Metadata", "/Version")
+# catalog entries a flattened copy keeps (bookmarks, layers, labels...); /AcroForm, /AA, /OpenAction, /Perms
+# and the structure tree (it points at the widgets) are not kept, and /Names loses its JavaScript tree
+_CHANGING = ("/V", "/AS", "/AP")  # the keys a record changes in a field or widget (editable output)
+_CATALOG_KEEP = (
+    "/Lang", "/ViewerPreferences", "/PageLayout", "/PageMode", "/PageLabels", "/Metadata", "/Version",
+    "/Outlines", "/OCProperties", "/Dests",
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -145,89 +149,6 @@ class _Field:
     current: str  # the template's own /V (text) or on-state (buttons)
 
 
-# --- serialising pypdf objects with our own numbering ------------------------------------------------
-
-
-class _Numbering:
-    """Renumbers one reader's objects into the output and serialises them (JavaScript and /AA dropped)."""
-
-    def __init__(self, start: int) -> None:
-        self.next = start
-        self.numbers: dict[tuple[int, int], int] = {}
-        self.pending: list[tuple[int, IndirectObject]] = []
-
-    def number(self, ref: IndirectObject) -> int:
-        key = (ref.idnum, ref.generation)
-        num = self.numbers.get(key)
-        if num is None:
-            num = self.numbers[key] = self.fresh()
-            self.pending.append((num, ref))
-        return num
-
-    def fresh(self) -> int:
-        num = self.next
-        self.next += 1
-        return num
-
-    def ser(self, obj: Any) -> bytes:
-        out = io.BytesIO()
-        self._write(obj, out)
-        return out.getvalue()
-
-    def obj_bytes(self, num: int, obj: Any) -> bytes:
-        return b"%d 0 obj\n" % num + self.ser(obj) + b"\nendobj\n"
-
-    def _write(self, obj: Any, out: io.BytesIO) -> None:
-        if isinstance(obj, IndirectObject):
-            out.write(b"%d 0 R" % self.number(obj))
-        elif isinstance(obj, StreamObject):
-            data = obj._data  # raw (still encoded) bytes: copied, never re-encoded
-            self._write_dict(obj, out, tail=b"/Length %d" % len(data), skip="/Length")
-            out.write(b"\nstream\n")
-            out.write(data)
-            out.write(b"\nendstream")
-        elif isinstance(obj, dict):
-            if obj.get("/S") == "/JavaScript" or "/JS" in obj:
-                out.write(b"null")
-            else:
-                self._write_dict(obj, out)
-        elif isinstance(obj, list):
-            out.write(b"[")
-            for i, item in enumerate(obj):
-                if i:
-                    out.write(b" ")
-                self._write(item, out)
-            out.write(b"]")
-        elif obj is None:
-            out.write(b"null")
-        else:
-            obj.write_to_stream(out)
-
-    def _write_dict(self, obj: Mapping[Any, Any], out: io.BytesIO, tail: bytes = b"", skip: str = "") -> None:
-        out.write(b"<<")
-        for key, value in obj.items():
-            if key == "/AA" or key == skip:
-                continue
-            NameObject(key).write_to_stream(out)
-            out.write(b" ")
-            self._write(value, out)
-        out.write(tail)
-        out.write(b">>")
-
-    def drain(
-        self, reader_get: Callable[[IndirectObject], Any], skip: set[int]
-    ) -> Iterator[tuple[int, bytes]]:
-        """Serialise every referenced object not yet written (follows references as they appear)."""
-        while self.pending:
-            num, ref = self.pending.pop()
-            if num in skip:
-                continue
-            yield num, self.obj_bytes(num, reader_get(ref))
-
-
-# --- the template ---------------------------------------------------------------------------------------
-
-
 @dataclass(frozen=True)
 class _Overlay:
     """One record's drawing: font-pack content streams per page, or a reportlab PDF (pages in `order`)."""
@@ -238,31 +159,25 @@ class _Overlay:
     order: list[int] = field(default_factory=list)
 
 
-@dataclass
-class _Base:
-    """A ready-to-concatenate object table for one output mode."""
-
-    prefix: bytes = b""
-    offsets: dict[int, int] = field(default_factory=dict)
-    size: int = 0  # next free object number
-    root: int = 0
-    info: int = 0
-    varying: dict[int, bytes] = field(default_factory=dict)  # objects a record may replace, by number
-
-
 class Template:
     """An AcroForm template, parsed once and reused for every record."""
 
     def __init__(self, data: bytes, *, source: str = "şablon", time_limit: float = PARSE_SECONDS) -> None:
         self.source = source
+        self._data = data
+        self._time_limit = time_limit
         self.warnings: tuple[str, ...] = ()
         self.fields: tuple[FieldInfo, ...] = ()
         self.page_count = 0
         self._fields: dict[str, _Field] = {}
         self._pages: list[dict[str, Any]] = []
-        self._flat = _Base()
-        self._edit = _Base()
+        self._flat = pdfout.Base()
+        self._edit = pdfout.Base()
         _with_time_limit(lambda: self._load(data), time_limit, source)
+
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        """Pickle as the raw bytes: a worker process (spawn) parses the template once for itself."""
+        return (_rebuild_template, (self._data, self.source, self._time_limit))
 
     @classmethod
     def from_bytes(cls, data: bytes, *, source: str = "şablon") -> Template:
@@ -478,7 +393,7 @@ class Template:
     def _build_flat(self, reader: PdfReader) -> None:
         """Object table of the flattened output: pages without widgets, no /AcroForm, no JavaScript."""
         base = self._flat
-        nums = _Numbering(1)
+        nums = pdfout.Numbering(1)
         pages_num = nums.fresh()
         root_num = nums.fresh()
         info_num = nums.fresh()
@@ -493,7 +408,7 @@ class Template:
             self._flat_pages.append(num)
             page_refs.append(num)
             d = DictionaryObject({k: v for k, v in page.items() if k not in ("/Parent", "/Annots", "/AA")})
-            d[NameObject("/Parent")] = _Ref(pages_num)
+            d[NameObject("/Parent")] = pdfout.Ref(pages_num)
             annots = [a for a in (_get(page, "/Annots") or []) if not _is_widget(a)]
             if annots:
                 d[NameObject("/Annots")] = ArrayObject(annots)
@@ -503,12 +418,17 @@ class Template:
         for key in _CATALOG_KEEP:
             if key in root:
                 catalog[NameObject(key)] = root.raw_get(key)
-        catalog[NameObject("/Pages")] = _Ref(pages_num)
+        names = _get(root, "/Names")
+        if names is not None:
+            catalog[NameObject("/Names")] = DictionaryObject(
+                {k: v for k, v in names.items() if k != "/JavaScript"}
+            )
+        catalog[NameObject("/Pages")] = pdfout.Ref(pages_num)
         pages = DictionaryObject(
             {
                 NameObject("/Type"): NameObject("/Pages"),
                 NameObject("/Count"): NumberObject(len(page_refs)),
-                NameObject("/Kids"): ArrayObject(_Ref(n) for n in page_refs),
+                NameObject("/Kids"): ArrayObject(pdfout.Ref(n) for n in page_refs),
             }
         )
         info = DictionaryObject({NameObject("/Producer"): TextStringObject("formkit")})
@@ -520,12 +440,14 @@ class Template:
         # the unchanged page dictionaries are serialised now, which numbers everything they reach
         for num, d in zip(self._flat_pages, self._flat_page_dicts, strict=True):
             base.varying[num] = nums.obj_bytes(num, d)
-        body.extend(nums.drain(_resolve, set(self._flat_pages)))
+        body.extend(nums.drain(pdfout.resolve, set(self._flat_pages)))
         # the shared "restore state, then draw the overlay" stream appended to each filled page
         self._flat_q = nums.fresh()
         self._flat_tail = nums.fresh()
-        body.append((self._flat_q, nums.obj_bytes(self._flat_q, _stream(b"q\n"))))
-        body.append((self._flat_tail, nums.obj_bytes(self._flat_tail, _stream(b"\nQ q /FormkitFill Do Q\n"))))
+        body.append((self._flat_q, nums.obj_bytes(self._flat_q, pdfout.stream(b"q\n"))))
+        body.append(
+            (self._flat_tail, nums.obj_bytes(self._flat_tail, pdfout.stream(b"\nQ q /FormkitFill Do Q\n")))
+        )
         # each page as it is written when it has values: original content wrapped in q/Q, then the overlay
         self._flat_filled: list[bytes] = []
         for num, d in zip(self._flat_pages, self._flat_page_dicts, strict=True):
@@ -536,21 +458,23 @@ class Template:
                 old = list(contents)
             else:
                 old = [raw_contents] if raw_contents is not None else []
-            filled[NameObject("/Contents")] = ArrayObject([_Ref(self._flat_q), *old, _Ref(self._flat_tail)])
+            filled[NameObject("/Contents")] = ArrayObject(
+                [pdfout.Ref(self._flat_q), *old, pdfout.Ref(self._flat_tail)]
+            )
             res = DictionaryObject(_get(filled, "/Resources") or {})
             xd = DictionaryObject(_get(res, "/XObject") or {})
-            xd[_OVERLAY] = _Ref(_PLACEHOLDER_NUM)
+            xd[_OVERLAY] = pdfout.Ref(_PLACEHOLDER_NUM)
             res[NameObject("/XObject")] = xd
             filled[NameObject("/Resources")] = res
             self._flat_filled.append(nums.obj_bytes(num, filled))
-        body.extend(nums.drain(_resolve, set(self._flat_pages)))
+        body.extend(nums.drain(pdfout.resolve, set(self._flat_pages)))
         self._flat_nums = nums
-        _finish_base(base, body, nums.next, root_num, info_num)
+        pdfout.finish_base(base, body, nums.next, root_num, info_num)
 
     def _build_editable(self, reader: PdfReader) -> None:
         """Object table of the editable output: the template minus JavaScript, usage rights and XFA."""
         base = self._edit
-        nums = _Numbering(1)
+        nums = pdfout.Numbering(1)
         root: Any = reader.trailer["/Root"]
         root_num = nums.fresh()
         info_num = nums.fresh()
@@ -576,14 +500,18 @@ class Template:
         for key in varying:
             self._edit_num[key] = nums.number(IndirectObject(key[0], key[1], reader))
         skip = set(self._edit_num.values())
+        # a filled field or widget differs only in /V, /AS and /AP: keep the rest of it (and the original
+        # values of those three) serialised, so a record only formats what it changes
+        self._edit_split: dict[int, tuple[bytes, dict[str, bytes]]] = {}
         for key, num in self._edit_num.items():
-            base.varying[num] = nums.obj_bytes(num, _resolve(IndirectObject(key[0], key[1], reader)))
-        body.extend(nums.drain(_resolve, skip))
-        self._edit_objs = {
-            num: _resolve(IndirectObject(key[0], key[1], reader)) for key, num in self._edit_num.items()
-        }
+            obj = pdfout.resolve(IndirectObject(key[0], key[1], reader))
+            base.varying[num] = nums.obj_bytes(num, obj)
+            head = nums.ser(DictionaryObject({k: v for k, v in obj.items() if k not in _CHANGING}))[:-2]
+            originals = {k: nums.ser(obj.raw_get(k)) for k in _CHANGING if k in obj}
+            self._edit_split[num] = (head, originals)
+        body.extend(nums.drain(pdfout.resolve, skip))
         self._edit_nums = nums
-        _finish_base(base, body, nums.next, root_num, info_num)
+        pdfout.finish_base(base, body, nums.next, root_num, info_num)
 
     # -- filling ---------------------------------------------------------------------------------------
 
@@ -747,7 +675,7 @@ class Template:
         """The overlay as objects numbered from `start`: (objects, page index → XObject, next number)."""
         if overlay.pdf:
             boxes = [self._pages[i]["box"] for i in overlay.order]
-            parts, xobjs, next_num, _ = _import_overlay(overlay.pdf, overlay.order, boxes, start)
+            parts, xobjs, next_num, _ = pdfout.import_reportlab(overlay.pdf, overlay.order, boxes, start)
             return parts, xobjs, next_num
         if not overlay.streams:
             return [], {}, start
@@ -784,12 +712,12 @@ class Template:
                 parts.append((num, self._flat_filled[index].replace(_PLACEHOLDER, b"%d 0 R" % xobjs[index])))
             else:
                 parts.append((num, base.varying[num]))
-        return _assemble(base, parts, max([base.size, *(n + 1 for n, _ in parts)]))
+        return pdfout.assemble(base, parts, max([base.size, *(n + 1 for n, _ in parts)]))
 
     def _write_editable(self, plan: list[tuple[_Field, Any]], overlay: _Overlay) -> bytes:
         base = self._edit
         parts, page_xobj, next_num = self._overlay_objects(overlay, base.size)
-        nums = _Numbering(next_num)
+        nums = pdfout.Numbering(next_num)
         ser = self._edit_nums
         changes: dict[int, dict[str, Any]] = {}
         empty = None
@@ -804,25 +732,24 @@ class Template:
                     if fitted is None or w.page not in page_xobj:
                         if empty is None:
                             empty = nums.fresh()
-                            parts.append((empty, nums.obj_bytes(empty, _stream(b"", bbox=[0, 0, 1, 1]))))
-                        changes.setdefault(wnum, {})["/AP"] = DictionaryObject(
-                            {NameObject("/N"): _Ref(empty)}
-                        )
+                            parts.append(
+                                (empty, nums.obj_bytes(empty, pdfout.stream(b"", bbox=[0, 0, 1, 1])))
+                            )
+                        changes.setdefault(wnum, {})["/AP"] = pdfout.Raw(b"<</N %d 0 R>>" % empty)
                         continue
+                    # the appearance shows the page's overlay clipped to the widget's box (BBox = Rect)
                     ap = nums.fresh()
                     x, y, wd, ht = w.rect
-                    res = DictionaryObject(
-                        {NameObject("/XObject"): DictionaryObject({_OVERLAY: _Ref(page_xobj[w.page])})}
-                    )
+                    bbox = b"%.4f %.4f %.4f %.4f" % (x, y, x + wd, y + ht)
                     parts.append(
                         (
                             ap,
-                            nums.obj_bytes(
-                                ap, _stream(b"/FormkitFill Do", bbox=[x, y, x + wd, y + ht], res=res)
-                            ),
+                            b"%d 0 obj\n<</Type /XObject /Subtype /Form /BBox [%s] /Resources "
+                            b"<</XObject <</FormkitFill %d 0 R>>>> /Length 15>>\nstream\n/FormkitFill Do"
+                            b"\nendstream\nendobj\n" % (ap, bbox, page_xobj[w.page]),
                         )
                     )
-                    changes.setdefault(wnum, {})["/AP"] = DictionaryObject({NameObject("/N"): _Ref(ap)})
+                    changes.setdefault(wnum, {})["/AP"] = pdfout.Raw(b"<</N %d 0 R>>" % ap)
             else:
                 state = NameObject("/" + what) if what else NameObject("/Off")
                 changes.setdefault(fnum, {})["/V"] = state
@@ -834,15 +761,19 @@ class Template:
                         changes[wnum]["/AP"] = self._button_ap(nums, parts, w, what or "Yes")
         for num, raw in base.varying.items():
             if num in changes:
-                d = DictionaryObject(self._edit_objs[num])
-                for key, value in changes[num].items():
-                    d[NameObject(key)] = value
-                parts.append((num, ser.obj_bytes(num, d)))
+                head, kept = self._edit_split[num]
+                changed = changes[num]
+                tail = b"".join(
+                    b"%s %s" % (key.encode(), ser.ser(changed[key]) if key in changed else kept[key])
+                    for key in _CHANGING
+                    if key in changed or key in kept
+                )
+                parts.append((num, b"%d 0 obj\n%s%s>>\nendobj\n" % (num, head, tail)))
             else:
                 parts.append((num, raw))
-        return _assemble(base, parts, nums.next)
+        return pdfout.assemble(base, parts, nums.next)
 
-    def _button_ap(self, nums: _Numbering, parts: list[tuple[int, bytes]], w: _Widget, on: str) -> Any:
+    def _button_ap(self, nums: pdfout.Numbering, parts: list[tuple[int, bytes]], w: _Widget, on: str) -> Any:
         """Appearance for a check box that came without one: a vector tick, no font needed."""
         wd, ht = w.rect[2], w.rect[3]
         buf = io.BytesIO()
@@ -855,14 +786,14 @@ class Template:
         stream = stream[0].get_object() if isinstance(stream, ArrayObject) else stream.get_object()
         on_num, off_num = nums.fresh(), nums.fresh()
         parts.append(
-            (on_num, nums.obj_bytes(on_num, _form_xobject(stream, page["/Resources"], [0, 0, wd, ht])))
+            (on_num, nums.obj_bytes(on_num, pdfout.form_xobject(stream, page["/Resources"], [0, 0, wd, ht])))
         )
-        parts.append((off_num, nums.obj_bytes(off_num, _stream(b"", bbox=[0, 0, wd, ht]))))
-        parts.extend(nums.drain(_resolve, set()))
+        parts.append((off_num, nums.obj_bytes(off_num, pdfout.stream(b"", bbox=[0, 0, wd, ht]))))
+        parts.extend(nums.drain(pdfout.resolve, set()))
         return DictionaryObject(
             {
                 NameObject("/N"): DictionaryObject(
-                    {NameObject("/" + on): _Ref(on_num), NameObject("/Off"): _Ref(off_num)}
+                    {NameObject("/" + on): pdfout.Ref(on_num), NameObject("/Off"): pdfout.Ref(off_num)}
                 )
             }
         )
@@ -871,18 +802,8 @@ class Template:
 # --- helpers --------------------------------------------------------------------------------------------
 
 
-class _Ref(PdfObject):
-    """A reference to an object number of the output (already renumbered)."""
-
-    def __init__(self, num: int) -> None:
-        self.num = num
-
-    def write_to_stream(self, stream: Any, encryption_key: Any = None) -> None:
-        stream.write(b"%d 0 R" % self.num)
-
-
-def _resolve(ref: IndirectObject) -> Any:
-    return ref.get_object()
+def _rebuild_template(data: bytes, source: str, time_limit: float) -> Template:
+    return Template(data, source=source, time_limit=time_limit)
 
 
 def _get(obj: Any, key: str, default: Any = None) -> Any:
@@ -898,161 +819,17 @@ def _get(obj: Any, key: str, default: Any = None) -> Any:
     return value.get_object() if isinstance(value, IndirectObject) else value
 
 
-def _stream(
-    data: bytes, *, bbox: list[float] | None = None, res: DictionaryObject | None = None
-) -> StreamObject:
-    s = StreamObject()
-    s._data = data
-    if bbox is not None:
-        s[NameObject("/Type")] = NameObject("/XObject")
-        s[NameObject("/Subtype")] = NameObject("/Form")
-        s[NameObject("/BBox")] = ArrayObject(FloatObject(v) for v in bbox)
-        s[NameObject("/Resources")] = res if res is not None else DictionaryObject()
-    return s
-
-
-def _form_xobject(content: Any, resources: Any, box: list[float]) -> StreamObject:
-    """The overlay page's content stream (still compressed) turned into a Form XObject."""
-    content = content.get_object()
-    s = _stream(content._data, bbox=box, res=resources.get_object())
-    if "/Filter" in content:
-        s[NameObject("/Filter")] = content["/Filter"]
-    return s
-
-
 _PLACEHOLDER_NUM = 2_000_000_000
 _PLACEHOLDER = b"%d 0 R" % _PLACEHOLDER_NUM
-_RL_REF = re.compile(rb"(\d+) 0 R")
-_RL_OBJ = re.compile(rb"(\d+) 0 obj\s*")
-_RL_PAGE = re.compile(rb"/Type /Page\b(?!s)")
-_RL_SKIP = re.compile(rb"/Type /(?:Catalog|Pages|Outlines)\b")
-_RL_CONTENTS = re.compile(rb"/Contents (\d+) 0 R")
-_RL_LENGTH = re.compile(rb"/Length (\d+)")
-
-
-def _import_overlay(
-    data: bytes, order: list[int], boxes: list[list[float]], start: int
-) -> tuple[list[tuple[int, bytes]], dict[int, int], int, dict[int, bytes]]:
-    """Copy reportlab's overlay objects into the output, renumbered by `start - 1`, without parsing them.
-
-    Our own reportlab output has a plain layout (classic xref table, one object per `N 0 obj`, streams with a
-    direct /Length): every object but the catalog, page tree, pages and info is copied byte for byte with its
-    references renumbered, and each page's content stream becomes a Form XObject (BBox = the template page)
-    carrying the page's resources. This skips a pypdf parse and re-serialisation of ~15 objects per record.
-    Returns the objects, template page index → XObject number, the next free object number, and each page's
-    resources (renumbered).
-    """
-    if not data:
-        return [], {}, start, {}
-    delta = start - 1
-    xref_at = int(data[data.rindex(b"startxref") + 9 :].split()[0])
-    lines = data[xref_at:].split(b"\n", 3 + 10**6)
-    count = int(lines[1].split()[1])
-    info = int(re.search(rb"/Info (\d+) 0 R", data, re.S).group(1))  # type: ignore[union-attr]
-
-    def renumber(text: bytes) -> bytes:
-        return _RL_REF.sub(lambda m: b"%d 0 R" % (int(m.group(1)) + delta), text)
-
-    heads: dict[int, tuple[bytes, bytes]] = {}  # number -> (dictionary text, rest up to endobj)
-    pages: list[tuple[int, bytes]] = []  # (contents number, resources text)
-    for num in range(1, count):
-        offset = int(lines[2 + num][:10])
-        match = _RL_OBJ.match(data, offset)
-        assert match is not None and int(match.group(1)) == num
-        body_at = match.end()
-        end = data.find(b"endobj", body_at)
-        stream_at = data.find(b"stream", body_at, end)
-        if stream_at >= 0:
-            head = data[body_at:stream_at]
-            length = int(_RL_LENGTH.search(head).group(1))  # type: ignore[union-attr]
-            data_at = stream_at + (8 if data[stream_at + 6 : stream_at + 8] == b"\r\n" else 7)
-            end = data.index(b"endobj", data_at + length)
-            rest = data[stream_at:end]
-        else:
-            head, rest = data[body_at:end], b""
-        if num == info or _RL_SKIP.search(head):
-            continue
-        if _RL_PAGE.search(head):
-            contents = int(_RL_CONTENTS.search(head).group(1))  # type: ignore[union-attr]
-            res_at = head.index(b"/Resources") + len(b"/Resources")
-            pages.append((contents, _balanced_dict(head, res_at)))
-            continue
-        heads[num] = (head, rest)
-    parts: list[tuple[int, bytes]] = []
-    xobjs: dict[int, int] = {}
-    page_resources: dict[int, bytes] = {}
-    for (contents, resources), index, box in zip(pages, order, boxes, strict=True):
-        page_resources[index] = renumber(resources)
-        head, rest = heads.pop(contents)
-        inner = head.strip()[2:-2]
-        bbox = b" ".join(b"%.4f" % v for v in box)
-        head = b"<</Type /XObject /Subtype /Form /BBox [%s] /Resources %s %s>>\n" % (bbox, resources, inner)
-        heads[contents] = (head, rest)
-        xobjs[index] = contents + delta
-    for num, (head, rest) in heads.items():
-        parts.append((num + delta, b"%d 0 obj\n" % (num + delta) + renumber(head) + rest + b"endobj\n"))
-    return parts, xobjs, count + delta, page_resources
 
 
 @functools.lru_cache(maxsize=16)
 def _pack_objects(start: int, with_bold: bool) -> tuple[tuple[tuple[int, bytes], ...], bytes, int]:
     """A font pack's font objects numbered from `start` (cached: a template's base size is fixed)."""
     data = fastdraw.pack(with_bold).pdf
-    parts, xobjs, next_num, resources = _import_overlay(data, [0], [[0, 0, 1, 1]], start)
+    parts, xobjs, next_num, resources = pdfout.import_reportlab(data, [0], [[0, 0, 1, 1]], start)
     dropped = xobjs[0]  # the pack's own page content (every glyph once) is not needed
     return tuple(p for p in parts if p[0] != dropped), resources[0], next_num
-
-
-def _balanced_dict(text: bytes, at: int) -> bytes:
-    """The `<< ... >>` starting at or after `at` (nested dictionaries included)."""
-    start = text.index(b"<<", at)
-    depth, i = 0, start
-    while i < len(text):
-        pair = text[i : i + 2]
-        if pair == b"<<":
-            depth += 1
-            i += 2
-        elif pair == b">>":
-            depth -= 1
-            i += 2
-            if depth == 0:
-                return text[start:i]
-        else:
-            i += 1
-    raise ValueError("unbalanced dictionary in overlay")
-
-
-def _finish_base(base: _Base, body: list[tuple[int, bytes]], size: int, root: int, info: int) -> None:
-    out = io.BytesIO()
-    out.write(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
-    for num, data in body:
-        base.offsets[num] = out.tell()
-        out.write(data)
-    base.prefix = out.getvalue()
-    base.size = size
-    base.root = root
-    base.info = info
-
-
-def _assemble(base: _Base, parts: list[tuple[int, bytes]], size: int) -> bytes:
-    """Cached prefix + this record's objects + cross-reference table + trailer."""
-    chunks = [base.prefix]
-    offsets = dict(base.offsets)
-    pos = len(base.prefix)
-    for num, data in parts:
-        offsets[num] = pos
-        chunks.append(data)
-        pos += len(data)
-    digest = hashlib.md5(b"".join(chunks[1:]), usedforsecurity=False).hexdigest()
-    xref = [b"xref\n0 %d\n0000000000 65535 f \n" % size]
-    free = b"0000000000 65535 f \n"
-    xref.extend(b"%010d 00000 n \n" % offsets[n] if n in offsets else free for n in range(1, size))
-    chunks.append(b"".join(xref))
-    chunks.append(
-        b"trailer\n<</Size %d /Root %d 0 R /Info %d 0 R /ID [<%s> <%s>]>>\nstartxref\n%d\n%%%%EOF\n"
-        % (size, base.root, base.info, digest.encode(), digest.encode(), pos)
-    )
-    return b"".join(chunks)
 
 
 def _color(value: Any) -> tuple[float, float, float] | None:

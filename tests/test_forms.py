@@ -81,7 +81,9 @@ def test_committed_form_is_what_the_script_builds(template: forms.Template) -> N
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    rebuilt = forms.Template.from_bytes(module.build())
+    built = module.build()
+    assert built == asset("forms", "nes-basvuru-formu.pdf").read_bytes()  # reproducible build, no drift
+    rebuilt = forms.Template.from_bytes(built)
     assert rebuilt.fields == template.fields
     committed = PdfReader(asset("forms", "nes-basvuru-formu.pdf"))
     fresh = PdfReader(io.BytesIO(module.build()))
@@ -109,7 +111,7 @@ def test_built_in_form_manifest(template: forms.Template) -> None:
 
 def test_flattened_output_has_text_no_fields_and_embedded_fonts(template: forms.Template) -> None:
     pdf = forms.fill(template, VALUES)
-    reader = PdfReader(io.BytesIO(pdf))
+    reader = PdfReader(io.BytesIO(pdf), strict=True)
     assert not reader.get_fields()
     assert "/AcroForm" not in reader.trailer["/Root"]
     assert all(a.get_object()["/Subtype"] != "/Widget" for a in reader.pages[0].get("/Annots", []))
@@ -136,7 +138,7 @@ def test_flattened_output_has_text_no_fields_and_embedded_fonts(template: forms.
 
 def test_editable_output_has_values_and_appearances(template: forms.Template) -> None:
     pdf = forms.fill(template, VALUES, flatten=False)
-    reader = PdfReader(io.BytesIO(pdf))
+    reader = PdfReader(io.BytesIO(pdf), strict=True)
     fields = reader.get_fields()
     assert fields is not None
     assert fields["soyad"]["/V"] == "IĞDIR"
@@ -257,7 +259,7 @@ def test_odd_templates_give_one_clear_error(name: str, message: str) -> None:
 def test_empty_password_encryption_is_opened() -> None:
     template = forms.Template.from_path(DATA / "encrypted-empty-password.pdf")
     pdf = forms.fill(template, {"soyad": "IĞDIR"})
-    reader = PdfReader(io.BytesIO(pdf))
+    reader = PdfReader(io.BytesIO(pdf), strict=True)
     assert not reader.is_encrypted
     assert "IĞDIR" in reader.pages[0].extract_text()
 
@@ -323,7 +325,7 @@ def test_text_outside_the_font_pack_still_embeds_and_missing_glyphs_are_reported
     template: forms.Template,
 ) -> None:
     pdf = forms.fill(template, {"ad": "Жанна", "soyad": "IĞDIR", "basvuru_nedeni_ilk": True})
-    reader = PdfReader(io.BytesIO(pdf))
+    reader = PdfReader(io.BytesIO(pdf), strict=True)
     text = reader.pages[0].extract_text()
     assert "Жанна" in text and "IĞDIR" in text
     for font in fonts_of(reader.pages[0]):
@@ -337,7 +339,7 @@ def test_two_pages_of_different_sizes() -> None:
     pages = {f.name: f.page for f in template.fields}
     assert pages == {"ad": 1, "not": 2, "kabul": 2}
     pdf = forms.fill(template, {"ad": "Gülşen", "not": "Birinci satır\nİkinci satır", "kabul": "Evet"})
-    reader = PdfReader(io.BytesIO(pdf))
+    reader = PdfReader(io.BytesIO(pdf), strict=True)
     assert "Gülşen" in reader.pages[0].extract_text()
     second = reader.pages[1].extract_text()
     assert "Birinci satır" in second and "İkinci satır" in second and "Gülşen" not in second
@@ -435,3 +437,24 @@ def test_engine_and_direct_drawing_give_the_same_page(template: forms.Template) 
     diff = ImageChops.difference(direct, engine)
     differing = sum(diff.point(lambda p: 255 if p > 64 else 0).histogram()[255:])
     assert differing < 0.001 * direct.size[0] * direct.size[1], differing
+
+
+def test_template_pickles_for_worker_processes(template: forms.Template) -> None:
+    import pickle
+
+    copy = pickle.loads(pickle.dumps(template))
+    assert copy.fields == template.fields and copy.source == template.source
+    assert forms.fill(copy, {"ad": "Ayşe"}) == forms.fill(template, {"ad": "Ayşe"})
+
+
+def test_inlined_streams_get_numbers_of_their_own() -> None:
+    template = forms.Template.from_path(DATA / "inline-streams.pdf")
+    for _ in range(2):  # the second record reuses the numbers given at load time
+        pdf = forms.fill(template, {"onay": True, "kisi.ad": "Ayşe"}, flatten=False)
+        reader = PdfReader(io.BytesIO(pdf), strict=True)
+        for annot in reader.pages[0]["/Annots"]:
+            widget = annot.get_object()
+            if widget.get("/T") == "onay":
+                for key in ("/N", "/D"):
+                    assert isinstance(widget["/AP"][key].raw_get("/Evet"), IndirectObject)
+                assert widget["/AS"] == "/Evet"

@@ -12,6 +12,7 @@ the repertoire is not handled here: `covers()` tells the caller to fall back to 
 from __future__ import annotations
 
 import io
+import threading
 import unicodedata
 import zlib
 from dataclasses import dataclass
@@ -94,9 +95,21 @@ class FontPack:
         return all(ch in self.chars for ch in text)
 
 
-@cache
+_PACK_LOCK = threading.Lock()
+
+
 def pack(with_bold: bool = True) -> FontPack:
-    """Build a font pack once per process (≈ 0.1 s): the regular font, and the bold one if asked for."""
+    """The font pack, built once per process (≈ 0.1 s): the regular font, and the bold one if asked for.
+
+    Locked so that threads filling at the same time share one pack: codes from one pack's subsets must
+    never be paired with another pack's font objects.
+    """
+    with _PACK_LOCK:
+        return _build_pack(with_bold)
+
+
+@cache
+def _build_pack(with_bold: bool) -> FontPack:
     regular, bold = fonts.register()
     names = (regular, bold) if with_bold else (regular,)
     buf = io.BytesIO()

@@ -44,8 +44,11 @@ def _write(writer: PdfWriter) -> bytes:
     return out.getvalue()
 
 
-def foreign_form() -> bytes:
-    """An institution's form: hierarchical names, radio group, choice, custom on-state, /Q, required."""
+def foreign_form(*, inline_streams: bool = False) -> bytes:
+    """An institution's form: hierarchical names, radio group, choice, custom on-state, /Q, required.
+
+    inline_streams=True writes the check box's appearance streams inline (invalid, but sloppy writers do it).
+    """
     buf = io.BytesIO()
     canvas = textfit.new_canvas(buf, A4)
     canvas.drawString(72, 800, "Kurum Başvuru Formu")
@@ -81,7 +84,7 @@ def foreign_form() -> bytes:
     onay = by_name["onay"].get_object()
     for key in ("/N", "/D", "/R"):
         states = onay["/AP"][key]
-        states[NameObject("/Evet")] = states["/Yes"]
+        states[NameObject("/Evet")] = states["/Yes"] if inline_streams else states.raw_get("/Yes")
         del states["/Yes"]
     onay[NameObject("/V")] = NameObject("/Off")
     onay[NameObject("/AS")] = NameObject("/Off")
@@ -192,6 +195,7 @@ def main() -> None:
         "javascript-perms.pdf": javascript_form(),
         "signed.pdf": signed_form(),
         "foreign-form.pdf": foreign_form(),
+        "inline-streams.pdf": foreign_form(inline_streams=True),
         "two-page-form.pdf": two_page_form(),
         "rotated-form.pdf": rotated_form(),
     }
