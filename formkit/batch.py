@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from formkit import __version__
 from formkit.errors import FormkitError, InputError
@@ -41,6 +41,7 @@ _CHUNK_ROWS = 4  # rows per task sent to a worker: fewer round trips, still fine
 _MANIFEST_EVERY = 2.0  # seconds between manifest rewrites during a run
 
 Progress = Callable[[int, int], None]
+_T = TypeVar("_T")
 
 
 @dataclass(frozen=True)
@@ -129,14 +130,21 @@ def run(
     total = done + len(tasks)
     if progress:
         progress(done, total)
-    for row, entry in _build_all(tasks, out_dir, options):
-        entries[row] = entry
-        done += 1
-        if entry["status"] == "ok":
-            result.built += 1
-        if progress:
-            progress(done, total)
-        writer.maybe_write()
+    plan = _PrintPlan(out_dir, entries, options.duplex, previous.get("print", []))
+    jobs = options.jobs if len(tasks) > _CHUNK_ROWS else 1
+    with _Runner(jobs, options, packets_dir) as runner:
+        plan.advance(runner)
+        for row, entry in _build_all(tasks, runner, jobs):
+            entries[row] = entry
+            done += 1
+            if entry["status"] == "ok":
+                result.built += 1
+            if progress:
+                progress(done, total)
+            writer.maybe_write()
+            plan.advance(runner)
+        plan.advance(runner, final=True)
+        writer.print_files = plan.finish()
 
     _remove_replaced(out_dir, old_rows.values(), entries.values())
     for entry in entries.values():
@@ -146,7 +154,6 @@ def run(
     ok_entries = [entries[row] for row in sorted(entries) if entries[row]["status"] == "ok"]
     result.ok = len(ok_entries)
     result.pages = sum(int(e["pages"]) for e in ok_entries)
-    writer.print_files = _write_print_files(out_dir, ok_entries, options.duplex, previous.get("print", []))
     result.print_files = [out_dir / p["file"] for p in writer.print_files]
     writer.write()
     _write_errors(out_dir / ERRORS, sorted(problems, key=lambda item: item[0]))
@@ -320,7 +327,7 @@ def _build_rows(tasks: list[_Task]) -> list[tuple[int, dict[str, Any]]]:
     for task in tasks:
         try:
             packet = _builder.build(task.applicant)
-            path = write_packet(packet, _packets_dir)
+            path = write_packet(packet, _packets_dir, durable=False)
             stat = path.stat()
             entry: dict[str, Any] = {
                 "row": task.row,
@@ -360,83 +367,128 @@ def _chunks(tasks: list[_Task], size: int) -> Iterator[list[_Task]]:
         yield tasks[start : start + size]
 
 
-def _build_all(
-    tasks: list[_Task], out_dir: Path, options: BatchOptions
-) -> Iterator[tuple[int, dict[str, Any]]]:
-    """Yield (row, manifest entry) as packets are finished; in-process for one job, else a process pool."""
-    packets_dir = out_dir / PACKETS
-    if not tasks:
-        return
-    if options.jobs <= 1 or len(tasks) <= _CHUNK_ROWS:
-        _init_worker(options, packets_dir)
-        for chunk in _chunks(tasks, _CHUNK_ROWS):
-            yield from _build_rows(chunk)
-        return
-    chunks = _chunks(tasks, _CHUNK_ROWS)
-    limit = options.jobs * 4  # bounded in flight: memory stays flat however long the input
-    with ProcessPoolExecutor(
-        max_workers=options.jobs, initializer=_init_worker, initargs=(options, packets_dir)
-    ) as pool:
-        running: set[Future[list[tuple[int, dict[str, Any]]]]] = set()
-        for chunk in chunks:
-            running.add(pool.submit(_build_rows, chunk))
-            if len(running) >= limit:
-                finished, running = _wait_some(running)
-                for future in finished:
-                    yield from future.result()
-        while running:
-            finished, running = _wait_some(running)
+class _Runner:
+    """Runs work in a pool of worker processes, or in this process for one job (same code path)."""
+
+    def __init__(self, jobs: int, options: BatchOptions, packets_dir: Path) -> None:
+        self.pool: ProcessPoolExecutor | None = None
+        if jobs > 1:
+            self.pool = ProcessPoolExecutor(
+                max_workers=jobs, initializer=_init_worker, initargs=(options, packets_dir)
+            )
+        else:
+            _init_worker(options, packets_dir)
+
+    def submit(self, fn: Callable[..., _T], *args: Any) -> Future[_T]:
+        if self.pool is not None:
+            return self.pool.submit(fn, *args)
+        future: Future[_T] = Future()
+        try:
+            future.set_result(fn(*args))
+        except Exception as exc:
+            future.set_exception(exc)
+        return future
+
+    def __enter__(self) -> _Runner:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, *_: object) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=kind is not None)
+
+
+def _build_all(tasks: list[_Task], runner: _Runner, jobs: int) -> Iterator[tuple[int, dict[str, Any]]]:
+    """Yield (row, manifest entry) as packets are finished, keeping a bounded number of tasks in flight.
+
+    Bounded in flight means memory stays flat however long the input.
+    """
+    running: set[Future[list[tuple[int, dict[str, Any]]]]] = set()
+    for chunk in _chunks(tasks, _CHUNK_ROWS):
+        running.add(runner.submit(_build_rows, chunk))
+        if len(running) >= jobs * 4:
+            finished, pending = wait(running, return_when=FIRST_COMPLETED)
+            running = set(pending)
             for future in finished:
                 yield from future.result()
-
-
-def _wait_some(
-    running: set[Future[list[tuple[int, dict[str, Any]]]]],
-) -> tuple[set[Future[list[tuple[int, dict[str, Any]]]]], set[Future[list[tuple[int, dict[str, Any]]]]]]:
-    done, pending = wait(running, return_when=FIRST_COMPLETED)
-    return set(done), set(pending)
+    while running:
+        finished, pending = wait(running, return_when=FIRST_COMPLETED)
+        running = set(pending)
+        for future in finished:
+            yield from future.result()
 
 
 # --- print files ------------------------------------------------------------------------------------
 
 
-def _write_print_files(
-    out_dir: Path, ok_entries: list[dict[str, Any]], duplex: bool, previous: Any
-) -> list[dict[str, Any]]:
-    """Join the ok packets in row order into files of at most PRINT_CHUNK packets; keep unchanged ones."""
-    print_dir = out_dir / PRINT
-    print_dir.mkdir(exist_ok=True)
-    old = {p.get("file"): p for p in previous if isinstance(p, dict)} if isinstance(previous, list) else {}
-    written: list[dict[str, Any]] = []
-    for index, start in enumerate(range(0, len(ok_entries), PRINT_CHUNK), start=1):
-        chunk = ok_entries[start : start + PRINT_CHUNK]
+def _join_chunk(out_dir: Path, name: str, items: list[tuple[str, str]], duplex: bool) -> int:
+    """Join one print file from (pdf, bookmark title) pairs; returns its page count (runs in a worker)."""
+    pages = 0
+    with JoinWriter(out_dir / name) as joined:
+        for pdf, title in items:
+            pages += joined.add((out_dir / pdf).read_bytes(), title, pad_to_even=duplex)
+    return pages
+
+
+class _PrintPlan:
+    """The ok packets in row order, joined into files of at most PRINT_CHUNK packets.
+
+    A file is scheduled as soon as every row up to its last packet is settled, so joining overlaps the
+    building of later rows; a file whose packets are unchanged is kept as it is.
+    """
+
+    def __init__(
+        self, out_dir: Path, entries: dict[int, dict[str, Any]], duplex: bool, previous: Any
+    ) -> None:
+        self.out_dir = out_dir
+        self.entries = entries
+        self.duplex = duplex
+        self.rows = sorted(entries)
+        self.position = 0
+        self.settled: list[dict[str, Any]] = []
+        self.scheduled = 0
+        self.old = (
+            {p.get("file"): p for p in previous if isinstance(p, dict)} if isinstance(previous, list) else {}
+        )
+        self.files: list[tuple[dict[str, Any], Future[int] | None]] = []
+        (out_dir / PRINT).mkdir(exist_ok=True)
+
+    def advance(self, runner: _Runner, *, final: bool = False) -> None:
+        while self.position < len(self.rows):
+            entry = self.entries[self.rows[self.position]]
+            if entry["status"] == "pending":
+                break
+            if entry["status"] == "ok":
+                self.settled.append(entry)
+            self.position += 1
+        while len(self.settled) - self.scheduled >= PRINT_CHUNK or (
+            final and len(self.settled) > self.scheduled
+        ):
+            chunk = self.settled[self.scheduled : self.scheduled + PRINT_CHUNK]
+            self.scheduled += len(chunk)
+            self._schedule(runner, len(self.files) + 1, chunk)
+
+    def _schedule(self, runner: _Runner, index: int, chunk: list[dict[str, Any]]) -> None:
         name = f"{PRINT}/basvurular-{index:03d}.pdf"
         fingerprint = hashlib.sha256(
-            json.dumps([[e["row"], e["sha256"]] for e in chunk] + [duplex]).encode()
+            json.dumps([[e["row"], e["sha256"]] for e in chunk] + [self.duplex]).encode()
         ).hexdigest()
-        before = old.get(name)
-        target = out_dir / name
-        if before and before.get("fingerprint") == fingerprint and target.exists():
-            written.append(before)
-            continue
-        pages = 0
-        with JoinWriter(target) as joined:
-            for entry in chunk:
-                data = (out_dir / entry["pdf"]).read_bytes()
-                pages += joined.add(
-                    data, f"{entry['row']} · {entry['name']} · {entry['ref']}", pad_to_even=duplex
-                )
-        written.append(
-            {
-                "file": name,
-                "packets": len(chunk),
-                "pages": pages,
-                "duplex": duplex,
-                "fingerprint": fingerprint,
-            }
-        )
-    names = {p["file"] for p in written}
-    for stale in print_dir.glob("basvurular-*.pdf"):
-        if f"{PRINT}/{stale.name}" not in names:
-            stale.unlink()
-    return written
+        record = {"file": name, "packets": len(chunk), "duplex": self.duplex, "fingerprint": fingerprint}
+        before = self.old.get(name)
+        if before and before.get("fingerprint") == fingerprint and (self.out_dir / name).exists():
+            self.files.append((before, None))
+            return
+        items = [(e["pdf"], f"{e['row']} · {e['name']} · {e['ref']}") for e in chunk]
+        self.files.append((record, runner.submit(_join_chunk, self.out_dir, name, items, self.duplex)))
+
+    def finish(self) -> list[dict[str, Any]]:
+        """Wait for the joins, drop print files of an earlier, longer run, and describe what exists."""
+        written = []
+        for record, future in self.files:
+            if future is not None:
+                record["pages"] = future.result()
+            written.append(record)
+        names = {p["file"] for p in written}
+        for stale in (self.out_dir / PRINT).glob("basvurular-*.pdf"):
+            if f"{PRINT}/{stale.name}" not in names:
+                stale.unlink()
+        return written

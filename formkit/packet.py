@@ -344,8 +344,8 @@ def build_packet(applicant: Applicant, profile: Profile, **kw: Any) -> Packet:
     return PacketBuilder(profile, **kw).build(applicant)
 
 
-def write_packet(packet: Packet, out_dir: Path) -> Path:
+def write_packet(packet: Packet, out_dir: Path, *, durable: bool = True) -> Path:
     """Write the packet into out_dir atomically (temp file + os.replace); return its path."""
     target = Path(out_dir) / packet.filename
-    write_atomic(target, packet.data)
+    write_atomic(target, packet.data, durable=durable)
     return target

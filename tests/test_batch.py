@@ -214,3 +214,37 @@ def test_errors_csv_cells_cannot_run_as_formulas(tmp_path: Path) -> None:
     with target.open(encoding="utf-8-sig", newline="") as handle:
         cells = [row["hata"] for row in csv.DictReader(handle)]
     assert cells == ['\'=HYPERLINK("http://x")', "'@SUM(A1)"]
+
+
+def test_print_files_are_chunked_kept_when_unchanged_and_pruned(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from formkit import batch as batches
+    from formkit import profile as profiles
+
+    monkeypatch.setattr(batches, "PRINT_CHUNK", 2)
+    body = list(batchdata.rows(5))
+    body[1][2] = "12345678901"  # invalid: its row is skipped, not a hole in a print file
+    source = batchdata.write_csv(tmp_path / "personel.csv", body)
+    out = tmp_path / "out"
+    options = batches.BatchOptions(profile=profiles.load(), jobs=2)
+    first = batches.run(source, out, options)
+    assert (first.ok, first.invalid) == (4, 1)
+    names = [p.name for p in first.print_files]
+    assert names == ["basvurular-001.pdf", "basvurular-002.pdf"]
+    titles = [[item.title.split(" · ")[0] for item in PdfReader(p).outline] for p in first.print_files]
+    assert titles == [["2", "4"], ["5", "6"]]
+    stamps = [p.stat().st_mtime_ns for p in first.print_files]
+
+    body[5 - 2][9] = "Başka Mah. 1. Sok. No: 2"  # row 5: the second file changes, the first does not
+    batchdata.write_csv(source, body)
+    second = batches.run(source, out, options)
+    assert second.built == 1
+    assert first.print_files[0].stat().st_mtime_ns == stamps[0]
+    assert first.print_files[1].stat().st_mtime_ns != stamps[1]
+
+    batchdata.write_csv(source, body[:3])  # fewer rows: the second print file goes away
+    third = batches.run(source, out, options)
+    assert [p.name for p in third.print_files] == ["basvurular-001.pdf"]
+    assert sorted(p.name for p in (out / "print").iterdir()) == ["basvurular-001.pdf"]
+    assert len(list((out / "packets").glob("*.pdf"))) == 2
