@@ -418,8 +418,9 @@ def batch(
         f"{result.invalid} hatalı, {result.failed} başarısız; {result.pages} sayfa; "
         f"{result.seconds:.1f} sn ({rate:.1f} paket/sn)"
     )
-    for path in result.print_files:
-        click.echo(f"baskı: {path}")
+    if result.print_files:
+        count = len(result.print_files)
+        click.echo(f"baskı: {result.print_files[0].parent} ({count} dosya, toplu yazdırma için)")
     if result.invalid or result.failed:
         click.echo(f"hatalar: {Path(out_dir) / batches.ERRORS}", err=True)
     sys.exit(result.exit_code)

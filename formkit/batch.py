@@ -13,6 +13,7 @@ import csv
 import hashlib
 import io
 import json
+import multiprocessing
 import os
 import time
 import uuid
@@ -116,6 +117,7 @@ def run(
         else:
             entries[raw.row] = _invalid_entry(raw, outcome)
             problems.extend((raw.row, p) for p in outcome)
+    del checked  # the raw rows are no longer needed: only entries and the pending applicants stay
     result.invalid = sum(1 for e in entries.values() if e["status"] == "invalid")
 
     identity = {
@@ -363,8 +365,10 @@ def _build_rows(tasks: list[_Task]) -> list[tuple[int, dict[str, Any]]]:
 
 
 def _chunks(tasks: list[_Task], size: int) -> Iterator[list[_Task]]:
-    for start in range(0, len(tasks), size):
-        yield tasks[start : start + size]
+    """Hand out the tasks a few at a time, letting go of each as it is handed out (memory)."""
+    tasks.reverse()
+    while tasks:
+        yield [tasks.pop() for _ in range(min(size, len(tasks)))]
 
 
 class _Runner:
@@ -373,8 +377,12 @@ class _Runner:
     def __init__(self, jobs: int, options: BatchOptions, packets_dir: Path) -> None:
         self.pool: ProcessPoolExecutor | None = None
         if jobs > 1:
+            # spawn, as on Windows: workers start clean instead of inheriting this process's rows
             self.pool = ProcessPoolExecutor(
-                max_workers=jobs, initializer=_init_worker, initargs=(options, packets_dir)
+                max_workers=jobs,
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=_init_worker,
+                initargs=(options, packets_dir),
             )
         else:
             _init_worker(options, packets_dir)
