@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import date
 
 from stdnum.exceptions import InvalidChecksum, InvalidFormat, InvalidLength
@@ -86,24 +86,58 @@ def validate_all(
         if tc is not None:
             seen.setdefault(tc, []).append(raw.row)
         checked.append((raw, applicant, problems, tc))
-    results: list[tuple[RawRow, Applicant | list[Problem]]] = []
-    for raw, applicant, problems, tc in checked:
-        others = [row for row in seen.get(tc, []) if row != raw.row] if tc is not None else []
-        if others:
-            listed = ", ".join(str(row) for row in others)
-            problems = [
-                *problems,
-                Problem(
-                    "tc_kimlik_no",
-                    f"aynı T.C. kimlik numarası ({mask_tc(tc or '')}) {listed}. satırda da var; "
-                    "hangisinin doğru olduğu bilinemez",
-                    raw.row,
-                    raw.source,
-                ),
-            ]
-            applicant = None
-        results.append((raw, applicant if applicant is not None else problems))
-    return results
+    return [
+        (raw, _with_duplicates(raw, applicant, problems, tc, seen))
+        for raw, applicant, problems, tc in checked
+    ]
+
+
+def validate_stream(
+    rows: Callable[[], Iterable[RawRow]], *, today: date | None = None
+) -> Iterator[tuple[RawRow, Applicant | list[Problem]]]:
+    """validate_all for inputs of any length: memory stays flat in the number of rows.
+
+    `rows` is called twice (a Table's `rows`): the first pass only notes on which rows each T.C. number
+    stands, the second validates and yields row by row, with the same results as validate_all.
+    """
+    day = today or date.today()
+    seen: dict[str, list[int]] = {}
+    for raw in rows():
+        tc = _tc_key(raw)
+        if tc is not None:
+            seen.setdefault(tc, []).append(raw.row)
+    for raw in rows():
+        applicant, problems, tc = _check(raw.values, raw.source, raw.row, day, raw.extra)
+        yield raw, _with_duplicates(raw, applicant, problems, tc, seen)
+
+
+def _tc_key(raw: RawRow) -> str | None:
+    """The row's T.C. number exactly as _check accepts it (None when invalid), for counting duplicates."""
+    return _tc(_Row(raw.values, raw.source, raw.row))
+
+
+def _with_duplicates(
+    raw: RawRow,
+    applicant: Applicant | None,
+    problems: list[Problem],
+    tc: str | None,
+    seen: dict[str, list[int]],
+) -> Applicant | list[Problem]:
+    others = [row for row in seen.get(tc, []) if row != raw.row] if tc is not None else []
+    if others:
+        listed = ", ".join(str(row) for row in others)
+        problems = [
+            *problems,
+            Problem(
+                "tc_kimlik_no",
+                f"aynı T.C. kimlik numarası ({mask_tc(tc or '')}) {listed}. satırda da var; "
+                "hangisinin doğru olduğu bilinemez",
+                raw.row,
+                raw.source,
+            ),
+        ]
+        applicant = None
+    return applicant if applicant is not None else problems
 
 
 def applicant_from_values(

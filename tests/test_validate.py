@@ -333,3 +333,27 @@ def test_no_problem_line_shows_a_long_digit_run(values: dict[str, str]) -> None:
     if isinstance(result, list):
         for problem in result:
             assert not re.search(r"\d{10,}", problem.line()), problem
+
+
+def test_validate_stream_gives_the_same_results_as_validate_all(data_dir: Path) -> None:
+    """The two-pass streaming form (used by batch) must agree with validate_all, duplicates included."""
+    from formkit.validate import validate_stream
+
+    for name in ("personel_cp1254.csv", "personel.xlsx", "hatali.csv"):
+        table = open_table(data_dir / name)
+        expected = [(raw.row, outcome) for raw, outcome in validate_all(table.rows(), today=date(2026, 1, 1))]
+        streamed = [
+            (raw.row, outcome) for raw, outcome in validate_stream(table.rows, today=date(2026, 1, 1))
+        ]
+        assert streamed == expected
+
+
+def test_validate_stream_flags_duplicates_on_every_row() -> None:
+    from formkit.validate import validate_stream
+
+    other = "123456780" + tckimlik.calc_check_digits("123456780")
+    rows = [row(2), row(3, tc_kimlik_no=other), row(4, tc_kimlik_no=f" {TC} ")]
+    streamed = [outcome for _, outcome in validate_stream(lambda: rows, today=date(2026, 1, 1))]
+    assert [type(o).__name__ for o in streamed] == ["list", "Applicant", "list"]
+    assert all(isinstance(o, list) and o[-1].field == "tc_kimlik_no" for o in (streamed[0], streamed[2]))
+    assert streamed == [o for _, o in validate_all(rows, today=date(2026, 1, 1))]
