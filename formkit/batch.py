@@ -17,6 +17,7 @@ import multiprocessing
 import os
 import time
 import uuid
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import asdict, dataclass, field
@@ -30,7 +31,7 @@ from formkit.model import Applicant, Problem, Profile, redact_tc
 from formkit.packet import PacketBuilder, packet_ref, write_packet
 from formkit.pdfjoin import JoinWriter
 from formkit.sources import RawRow, open_table
-from formkit.validate import validate_all
+from formkit.validate import validate_stream
 
 MANIFEST = "manifest.json"
 ERRORS = "errors.csv"
@@ -89,73 +90,79 @@ class _Task:
 def run(
     input_path: Path, out_dir: Path, options: BatchOptions, progress: Progress | None = None
 ) -> BatchResult:
-    """Run one batch from an input file into out_dir; raises InputError when the input cannot be read."""
+    """Run one batch from an input file into out_dir; raises InputError when the input cannot be read.
+
+    Rows stream through: each is validated, then either settled at once (invalid, or its packet is up to
+    date) or handed to a worker; the main process keeps only each row's manifest line.
+    """
     started = time.perf_counter()
     table = open_table(input_path, encoding=options.encoding)
-    checked = validate_all(table.rows())
-    result = BatchResult(out_dir=out_dir, warnings=list(table.warnings), rows=len(checked))
     previous = _claim_folder(out_dir, input_path, options.force)
     packets_dir = out_dir / PACKETS
     packets_dir.mkdir(parents=True, exist_ok=True)
     _remove_temporaries(out_dir)
-
-    build_id = _build_identity(options)
-    old_rows = {int(r["row"]): r for r in previous.get("rows", []) if isinstance(r, dict) and "row" in r}
-    entries: dict[int, dict[str, Any]] = {}
-    problems: list[tuple[int, Problem]] = []
-    tasks: list[_Task] = []
-    for raw, outcome in checked:
-        if isinstance(outcome, Applicant):
-            key = _build_key(outcome, build_id)
-            old = old_rows.get(raw.row)
-            if old is not None and _is_current(out_dir, old, key):
-                entries[raw.row] = old
-                result.up_to_date += 1
-            else:
-                entries[raw.row] = {"row": raw.row, "status": "pending"}
-                tasks.append(_Task(raw.row, outcome, key))
-        else:
-            entries[raw.row] = _invalid_entry(raw, outcome)
-            problems.extend((raw.row, p) for p in outcome)
-    del checked  # the raw rows are no longer needed: only entries and the pending applicants stay
-    result.invalid = sum(1 for e in entries.values() if e["status"] == "invalid")
-
     identity = {
         "id": previous.get("batch", {}).get("id") or uuid.uuid4().hex,
         "input": input_path.name,
         "profile": options.profile.fingerprint,
         "formkit": __version__,
     }
-    writer = _ManifestWriter(out_dir, identity, entries, table.warnings)
-    writer.write()
-    done = result.up_to_date
-    total = done + len(tasks)
+    old = _Previous(previous)
+    del previous
+    total, checked = validate_stream(table.rows)
+    result = BatchResult(out_dir=out_dir, warnings=list(table.warnings), rows=total)
+    writer = _ManifestWriter(out_dir, identity, table.warnings)
+    plan = _PrintPlan(out_dir, options.duplex, old.print_files)
+    problems: list[tuple[int, Problem]] = []
+    current_pdfs: set[str] = set()
+    build_id = _build_identity(options)
+    writer.write()  # from the start, the folder says which batch it holds
     if progress:
-        progress(done, total)
-    plan = _PrintPlan(out_dir, entries, options.duplex, previous.get("print", []))
-    jobs = options.jobs if len(tasks) > _CHUNK_ROWS else 1
-    with _Runner(jobs, options, packets_dir) as runner:
-        plan.advance(runner)
-        for row, entry in _build_all(tasks, runner, jobs):
-            entries[row] = entry
-            done += 1
+        progress(0, total)
+
+    with _Runner(options.jobs if total > _CHUNK_ROWS else 1, options, packets_dir) as runner:
+
+        def settle(entry: dict[str, Any]) -> None:
+            """A row's outcome is final: record it, count it, and let the print plan move on."""
+            writer.set(entry)
+            if entry["status"] == "ok":
+                result.ok += 1
+                result.pages += int(entry["pages"])
+                current_pdfs.add(entry["pdf"])
+            elif entry["status"] == "failed":
+                result.failed += 1
+                problems.append((entry["row"], Problem("", entry["reason"], row=entry["row"])))
+            plan.settle(entry)
+            plan.advance(runner)
+            writer.maybe_write()
+            if progress:
+                progress(writer.settled, total)
+
+        def tasks() -> Iterator[_Task]:
+            for raw, outcome in checked:
+                plan.expect(raw.row)
+                if isinstance(outcome, Applicant):
+                    key = _build_key(outcome, build_id)
+                    reused = old.reuse(key, raw.row, out_dir)
+                    if reused is not None:
+                        result.up_to_date += 1
+                        settle(reused)
+                    else:
+                        writer.set({"row": raw.row, "status": "pending"})
+                        yield _Task(raw.row, outcome, key)
+                else:
+                    result.invalid += 1
+                    problems.extend((raw.row, p) for p in outcome)
+                    settle(_invalid_entry(raw, outcome))
+
+        for _row, entry in _build_all(tasks(), runner):
             if entry["status"] == "ok":
                 result.built += 1
-            if progress:
-                progress(done, total)
-            writer.maybe_write()
-            plan.advance(runner)
+            settle(entry)
         plan.advance(runner, final=True)
         writer.print_files = plan.finish()
 
-    _remove_replaced(out_dir, old_rows.values(), entries.values())
-    for entry in entries.values():
-        if entry["status"] == "failed":
-            result.failed += 1
-            problems.append((entry["row"], Problem("", entry["reason"], row=entry["row"])))
-    ok_entries = [entries[row] for row in sorted(entries) if entries[row]["status"] == "ok"]
-    result.ok = len(ok_entries)
-    result.pages = sum(int(e["pages"]) for e in ok_entries)
+    _delete_packets(out_dir, old.pdfs - current_pdfs)
     result.print_files = [out_dir / p["file"] for p in writer.print_files]
     writer.write()
     _write_errors(out_dir / ERRORS, sorted(problems, key=lambda item: item[0]))
@@ -194,7 +201,7 @@ def _claim_folder(out_dir: Path, input_path: Path, force: bool) -> dict[str, Any
             f"{out_dir}: bu klasörde başka bir toplu iş var ({batch.get('input', '?')}); "
             "başka bir çıktı klasörü seçin ya da --force ile üzerine yazın"
         )
-    _remove_replaced(out_dir, previous.get("rows", []), [])
+    _delete_packets(out_dir, _Previous(previous).pdfs)
     return {}
 
 
@@ -204,13 +211,38 @@ def _remove_temporaries(out_dir: Path) -> None:
         remove_temporaries(folder)
 
 
-def _remove_replaced(out_dir: Path, old: Iterable[Any], new: Iterable[dict[str, Any]]) -> None:
-    """Delete packet files of the previous run that no current row points to (renamed or dropped rows)."""
-    keep = {e.get("pdf") for e in new if isinstance(e, dict)}
-    for entry in old:
-        pdf = entry.get("pdf") if isinstance(entry, dict) else None
-        if isinstance(pdf, str) and pdf not in keep and pdf.startswith(f"{PACKETS}/") and "/.." not in pdf:
+def _delete_packets(out_dir: Path, pdfs: Iterable[str]) -> None:
+    """Delete packet files of an earlier run that no current row points to (changed names, dropped rows)."""
+    for pdf in pdfs:
+        if pdf.startswith(f"{PACKETS}/") and "/.." not in pdf and "\\" not in pdf:
             (out_dir / pdf).unlink(missing_ok=True)
+
+
+class _Previous:
+    """The previous run's ok rows, found by build key rather than row number: inserting a row at the top
+    of an export shifts every row number below it, and those packets are still up to date."""
+
+    def __init__(self, manifest: dict[str, Any]) -> None:
+        self.by_key: dict[str, str] = {}  # build key -> that row's manifest line (compact, not a dict)
+        self.pdfs: set[str] = set()
+        for entry in manifest.get("rows", []):
+            if isinstance(entry, dict) and entry.get("status") == "ok" and isinstance(entry.get("pdf"), str):
+                self.pdfs.add(entry["pdf"])
+                if isinstance(entry.get("key"), str):
+                    self.by_key[entry["key"]] = json.dumps(entry, ensure_ascii=False)
+        printed = manifest.get("print", [])
+        self.print_files: list[Any] = printed if isinstance(printed, list) else []
+
+    def reuse(self, key: str, row: int, out_dir: Path) -> dict[str, Any] | None:
+        """The earlier entry for this key, now at `row`, when its file is exactly as recorded; else None."""
+        line = self.by_key.pop(key, None)
+        if line is None:
+            return None
+        entry: dict[str, Any] = json.loads(line)
+        if not _is_current(out_dir, entry, key):
+            return None
+        entry["row"] = row
+        return entry
 
 
 def _is_current(out_dir: Path, entry: dict[str, Any], key: str) -> bool:
@@ -234,7 +266,9 @@ def _build_identity(options: BatchOptions) -> str:
 
 
 def _build_key(applicant: Applicant, build_id: str) -> str:
-    data = json.dumps(asdict(applicant), default=str, sort_keys=True, ensure_ascii=False)
+    fields = asdict(applicant)
+    fields.pop("row")  # where a row stands does not change its packet
+    data = json.dumps(fields, default=str, sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(f"{build_id}|{data}|{packet_ref(applicant)}".encode()).hexdigest()[:32]
 
 
@@ -249,48 +283,43 @@ def _invalid_entry(raw: RawRow, problems: list[Problem]) -> dict[str, Any]:
 class _ManifestWriter:
     """Keeps manifest.json true to the files on disk: rewritten atomically while the batch runs.
 
-    Each row is serialised once per change (one line per row), so a rewrite costs a join and a write, not a
-    fresh encoding of every row; rewrites are spaced so that they never take more than a few % of the run.
+    Only each row's serialised line is kept (one line per row), so memory is a few hundred bytes a row and a
+    rewrite costs a join and a write; rewrites are spaced to take no more than a few % of the run.
     """
 
-    def __init__(
-        self,
-        out_dir: Path,
-        identity: dict[str, str],
-        entries: dict[int, dict[str, Any]],
-        warnings: Iterable[str],
-    ) -> None:
+    def __init__(self, out_dir: Path, identity: dict[str, str], warnings: Iterable[str]) -> None:
         self.path = out_dir / MANIFEST
         self.identity = identity
-        self.entries = entries
         self.warnings = list(warnings)
         self.print_files: list[dict[str, Any]] = []
+        self.lines: dict[int, bytes] = {}  # UTF-8: half the memory of str for Turkish text
+        self.settled = 0
         self.last = 0.0
         self.interval = _MANIFEST_EVERY
-        self._lines: dict[int, tuple[dict[str, Any], str]] = {}
+
+    def set(self, entry: dict[str, Any]) -> None:
+        if entry["status"] != "pending":
+            self.settled += 1
+        self.lines[int(entry["row"])] = json.dumps(entry, ensure_ascii=False).encode()
 
     def maybe_write(self) -> None:
         if time.monotonic() - self.last >= self.interval:
             self.write()
 
-    def _line(self, row: int) -> str:
-        entry = self.entries[row]
-        cached = self._lines.get(row)
-        if cached is None or cached[0] is not entry:
-            cached = (entry, json.dumps(entry, ensure_ascii=False))
-            self._lines[row] = cached
-        return cached[1]
+    def _pieces(self) -> Iterator[bytes]:
+        """The manifest as a stream of pieces: never the whole text in memory at once."""
+
+        def dump(value: object) -> str:
+            return json.dumps(value, ensure_ascii=False)
+
+        yield f'{{"batch": {dump(self.identity)},\n "warnings": {dump(self.warnings)},\n "rows": ['.encode()
+        for index, row in enumerate(sorted(self.lines)):
+            yield (b",\n  " if index else b"\n  ") + self.lines[row]
+        yield f'\n ],\n "print": {dump(self.print_files)}}}\n'.encode()
 
     def write(self) -> None:
         started = time.monotonic()
-        rows = ",\n  ".join(self._line(row) for row in sorted(self.entries))
-        text = (
-            f'{{"batch": {json.dumps(self.identity, ensure_ascii=False)},\n'
-            f' "warnings": {json.dumps(self.warnings, ensure_ascii=False)},\n'
-            f' "rows": [\n  {rows}\n ],\n'
-            f' "print": {json.dumps(self.print_files, ensure_ascii=False)}}}\n'
-        )
-        write_atomic(self.path, text.encode("utf-8"))
+        write_atomic(self.path, self._pieces())
         self.last = time.monotonic()
         self.interval = max(_MANIFEST_EVERY, 20 * (self.last - started))
 
@@ -364,30 +393,44 @@ def _build_rows(tasks: list[_Task]) -> list[tuple[int, dict[str, Any]]]:
     return results
 
 
-def _chunks(tasks: list[_Task], size: int) -> Iterator[list[_Task]]:
-    """Hand out the tasks a few at a time, letting go of each as it is handed out (memory)."""
-    tasks.reverse()
-    while tasks:
-        yield [tasks.pop() for _ in range(min(size, len(tasks)))]
+def _chunks(tasks: Iterable[_Task], size: int) -> Iterator[list[_Task]]:
+    """The tasks a few at a time, pulled from the stream only as they are handed out (memory)."""
+    chunk: list[_Task] = []
+    for task in tasks:
+        chunk.append(task)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
 
 
 class _Runner:
-    """Runs work in a pool of worker processes, or in this process for one job (same code path)."""
+    """Runs work in a pool of worker processes, or in this process for one job (same code path).
+
+    The pool starts at the first task, so a rerun with nothing to rebuild starts no worker at all.
+    """
 
     def __init__(self, jobs: int, options: BatchOptions, packets_dir: Path) -> None:
+        self.jobs = jobs
+        self.options = options
+        self.packets_dir = packets_dir
         self.pool: ProcessPoolExecutor | None = None
-        if jobs > 1:
-            # spawn, as on Windows: workers start clean instead of inheriting this process's rows
-            self.pool = ProcessPoolExecutor(
-                max_workers=jobs,
-                mp_context=multiprocessing.get_context("spawn"),
-                initializer=_init_worker,
-                initargs=(options, packets_dir),
-            )
-        else:
-            _init_worker(options, packets_dir)
+        self.ready = False
 
     def submit(self, fn: Callable[..., _T], *args: Any) -> Future[_T]:
+        if not self.ready:
+            self.ready = True
+            if self.jobs > 1:
+                # spawn, as on Windows: workers start clean instead of inheriting this process's memory
+                self.pool = ProcessPoolExecutor(
+                    max_workers=self.jobs,
+                    mp_context=multiprocessing.get_context("spawn"),
+                    initializer=_init_worker,
+                    initargs=(self.options, self.packets_dir),
+                )
+            else:
+                _init_worker(self.options, self.packets_dir)
         if self.pool is not None:
             return self.pool.submit(fn, *args)
         future: Future[_T] = Future()
@@ -405,7 +448,7 @@ class _Runner:
             self.pool.shutdown(wait=True, cancel_futures=kind is not None)
 
 
-def _build_all(tasks: list[_Task], runner: _Runner, jobs: int) -> Iterator[tuple[int, dict[str, Any]]]:
+def _build_all(tasks: Iterable[_Task], runner: _Runner) -> Iterator[tuple[int, dict[str, Any]]]:
     """Yield (row, manifest entry) as packets are finished, keeping a bounded number of tasks in flight.
 
     Bounded in flight means memory stays flat however long the input.
@@ -413,7 +456,7 @@ def _build_all(tasks: list[_Task], runner: _Runner, jobs: int) -> Iterator[tuple
     running: set[Future[list[tuple[int, dict[str, Any]]]]] = set()
     for chunk in _chunks(tasks, _CHUNK_ROWS):
         running.add(runner.submit(_build_rows, chunk))
-        if len(running) >= jobs * 4:
+        if len(running) >= (runner.jobs * 4 if runner.jobs > 1 else 1):
             finished, pending = wait(running, return_when=FIRST_COMPLETED)
             running = set(pending)
             for future in finished:
@@ -440,52 +483,52 @@ def _join_chunk(out_dir: Path, name: str, items: list[tuple[str, str]], duplex: 
 class _PrintPlan:
     """The ok packets in row order, joined into files of at most PRINT_CHUNK packets.
 
-    A file is scheduled as soon as every row up to its last packet is settled, so joining overlaps the
-    building of later rows; a file whose packets are unchanged is kept as it is.
+    Rows are announced in order (`expect`) and settle in any order; a file is scheduled as soon as every row
+    up to its last packet is settled, so joining overlaps the building of later rows, and only the rows not
+    yet placed in a file are held. A file whose packets are unchanged is kept as it is.
     """
 
-    def __init__(
-        self, out_dir: Path, entries: dict[int, dict[str, Any]], duplex: bool, previous: Any
-    ) -> None:
+    def __init__(self, out_dir: Path, duplex: bool, previous: list[Any]) -> None:
         self.out_dir = out_dir
-        self.entries = entries
         self.duplex = duplex
-        self.rows = sorted(entries)
-        self.position = 0
-        self.settled: list[dict[str, Any]] = []
-        self.scheduled = 0
-        self.old = (
-            {p.get("file"): p for p in previous if isinstance(p, dict)} if isinstance(previous, list) else {}
-        )
+        self.expected: deque[int] = deque()
+        self.outcomes: dict[int, tuple[str, str, str] | None] = {}  # row -> (sha256, pdf, title) if ok
+        self.chunk: list[tuple[int, str, str, str]] = []
+        self.old = {p.get("file"): p for p in previous if isinstance(p, dict)}
         self.files: list[tuple[dict[str, Any], Future[int] | None]] = []
         (out_dir / PRINT).mkdir(exist_ok=True)
 
-    def advance(self, runner: _Runner, *, final: bool = False) -> None:
-        while self.position < len(self.rows):
-            entry = self.entries[self.rows[self.position]]
-            if entry["status"] == "pending":
-                break
-            if entry["status"] == "ok":
-                self.settled.append(entry)
-            self.position += 1
-        while len(self.settled) - self.scheduled >= PRINT_CHUNK or (
-            final and len(self.settled) > self.scheduled
-        ):
-            chunk = self.settled[self.scheduled : self.scheduled + PRINT_CHUNK]
-            self.scheduled += len(chunk)
-            self._schedule(runner, len(self.files) + 1, chunk)
+    def expect(self, row: int) -> None:
+        self.expected.append(row)
 
-    def _schedule(self, runner: _Runner, index: int, chunk: list[dict[str, Any]]) -> None:
-        name = f"{PRINT}/basvurular-{index:03d}.pdf"
+    def settle(self, entry: dict[str, Any]) -> None:
+        ok = entry["status"] == "ok"
+        title = f"{entry['row']} · {entry.get('name', '')} · {entry.get('ref', '')}"
+        self.outcomes[int(entry["row"])] = (entry["sha256"], entry["pdf"], title) if ok else None
+
+    def advance(self, runner: _Runner, *, final: bool = False) -> None:
+        while self.expected and self.expected[0] in self.outcomes:
+            row = self.expected.popleft()
+            outcome = self.outcomes.pop(row)
+            if outcome is not None:
+                self.chunk.append((row, *outcome))
+            if len(self.chunk) == PRINT_CHUNK:
+                self._schedule(runner)
+        if final and self.chunk:
+            self._schedule(runner)
+
+    def _schedule(self, runner: _Runner) -> None:
+        chunk, self.chunk = self.chunk, []
+        name = f"{PRINT}/basvurular-{len(self.files) + 1:03d}.pdf"
         fingerprint = hashlib.sha256(
-            json.dumps([[e["row"], e["sha256"]] for e in chunk] + [self.duplex]).encode()
+            json.dumps([[row, sha] for row, sha, _, _ in chunk] + [self.duplex]).encode()
         ).hexdigest()
         record = {"file": name, "packets": len(chunk), "duplex": self.duplex, "fingerprint": fingerprint}
         before = self.old.get(name)
         if before and before.get("fingerprint") == fingerprint and (self.out_dir / name).exists():
             self.files.append((before, None))
             return
-        items = [(e["pdf"], f"{e['row']} · {e['name']} · {e['ref']}") for e in chunk]
+        items = [(pdf, title) for _, _, pdf, title in chunk]
         self.files.append((record, runner.submit(_join_chunk, self.out_dir, name, items, self.duplex)))
 
     def finish(self) -> list[dict[str, Any]]:

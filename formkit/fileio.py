@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
 from formkit.errors import FormkitError
@@ -17,9 +18,14 @@ TEMP_GLOB = ".*.tmp"
 
 
 def write_atomic(
-    path: Path, data: bytes, *, error: type[FormkitError] = FormkitError, durable: bool = True
+    path: Path,
+    data: bytes | Iterable[bytes],
+    *,
+    error: type[FormkitError] = FormkitError,
+    durable: bool = True,
 ) -> Path:
-    """Write data to path: afterwards the file is either as before or completely new.
+    """Write data (bytes, or pieces written one after another) to path: afterwards the file is either as
+    before or completely new.
 
     durable=False skips the fsync (≈1.5 ms a file here): the rename still protects against a killed run;
     only a power cut can then leave a short file, which callers that record sizes (batch) detect and redo.
@@ -29,7 +35,10 @@ def write_atomic(
         fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
         try:
             with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
+                if isinstance(data, bytes):
+                    handle.write(data)
+                else:
+                    handle.writelines(data)
                 handle.flush()
                 if durable:
                     os.fsync(handle.fileno())

@@ -94,21 +94,27 @@ def validate_all(
 
 def validate_stream(
     rows: Callable[[], Iterable[RawRow]], *, today: date | None = None
-) -> Iterator[tuple[RawRow, Applicant | list[Problem]]]:
-    """validate_all for inputs of any length: memory stays flat in the number of rows.
+) -> tuple[int, Iterator[tuple[RawRow, Applicant | list[Problem]]]]:
+    """validate_all for inputs of any length: (row count, results row by row), memory flat in the rows.
 
-    `rows` is called twice (a Table's `rows`): the first pass only notes on which rows each T.C. number
-    stands, the second validates and yields row by row, with the same results as validate_all.
+    `rows` is called twice (a Table's `rows`): the first pass, done here, only notes on which rows each T.C.
+    number stands; the second validates and yields row by row, with the same results as validate_all.
     """
     day = today or date.today()
     seen: dict[str, list[int]] = {}
+    count = 0
     for raw in rows():
+        count += 1
         tc = _tc_key(raw)
         if tc is not None:
             seen.setdefault(tc, []).append(raw.row)
-    for raw in rows():
-        applicant, problems, tc = _check(raw.values, raw.source, raw.row, day, raw.extra)
-        yield raw, _with_duplicates(raw, applicant, problems, tc, seen)
+
+    def results() -> Iterator[tuple[RawRow, Applicant | list[Problem]]]:
+        for raw in rows():
+            applicant, problems, tc = _check(raw.values, raw.source, raw.row, day, raw.extra)
+            yield raw, _with_duplicates(raw, applicant, problems, tc, seen)
+
+    return count, results()
 
 
 def _tc_key(raw: RawRow) -> str | None:

@@ -248,3 +248,20 @@ def test_print_files_are_chunked_kept_when_unchanged_and_pruned(
     assert [p.name for p in third.print_files] == ["basvurular-001.pdf"]
     assert sorted(p.name for p in (out / "print").iterdir()) == ["basvurular-001.pdf"]
     assert len(list((out / "packets").glob("*.pdf"))) == 2
+
+
+def test_a_row_inserted_at_the_top_rebuilds_only_itself(tmp_path: Path) -> None:
+    source = batchdata.write_csv(tmp_path / "personel.csv", list(batchdata.rows(4, start=1)))
+    out = tmp_path / "out"
+    assert _run("batch", str(source), "-o", str(out)).exit_code == 0
+    stamps = {p.name: p.stat().st_mtime_ns for p in (out / "packets").iterdir()}
+
+    batchdata.write_csv(source, list(batchdata.rows(5, start=0)))  # a new first row shifts every other row
+    result = _run("batch", str(source), "-o", str(out))
+    assert result.exit_code == 0 and "1 yeni, 4 güncel" in result.output
+    rows = {r["row"]: r for r in _manifest(out)["rows"]}
+    assert sorted(rows) == [2, 3, 4, 5, 6]
+    for row in (3, 4, 5, 6):  # the same packets, now one row further down, files untouched
+        name = Path(rows[row]["pdf"]).name
+        assert (out / "packets" / name).stat().st_mtime_ns == stamps[name]
+    assert len(list((out / "packets").glob("*.pdf"))) == 5

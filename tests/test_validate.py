@@ -341,11 +341,11 @@ def test_validate_stream_gives_the_same_results_as_validate_all(data_dir: Path) 
 
     for name in ("personel_cp1254.csv", "personel.xlsx", "hatali.csv"):
         table = open_table(data_dir / name)
-        expected = [(raw.row, outcome) for raw, outcome in validate_all(table.rows(), today=date(2026, 1, 1))]
-        streamed = [
-            (raw.row, outcome) for raw, outcome in validate_stream(table.rows, today=date(2026, 1, 1))
-        ]
-        assert streamed == expected
+        day = date(2026, 1, 1)
+        expected = [(raw.row, outcome) for raw, outcome in validate_all(table.rows(), today=day)]
+        count, stream = validate_stream(table.rows, today=day)
+        assert [(raw.row, outcome) for raw, outcome in stream] == expected
+        assert count == len(expected)
 
 
 def test_validate_stream_flags_duplicates_on_every_row() -> None:
@@ -353,7 +353,8 @@ def test_validate_stream_flags_duplicates_on_every_row() -> None:
 
     other = "123456780" + tckimlik.calc_check_digits("123456780")
     rows = [row(2), row(3, tc_kimlik_no=other), row(4, tc_kimlik_no=f" {TC} ")]
-    streamed = [outcome for _, outcome in validate_stream(lambda: rows, today=date(2026, 1, 1))]
+    _, stream = validate_stream(lambda: rows, today=date(2026, 1, 1))
+    streamed = [outcome for _, outcome in stream]
     assert [type(o).__name__ for o in streamed] == ["list", "Applicant", "list"]
     assert all(isinstance(o, list) and o[-1].field == "tc_kimlik_no" for o in (streamed[0], streamed[2]))
     assert streamed == [o for _, o in validate_all(rows, today=date(2026, 1, 1))]
