@@ -344,7 +344,7 @@ class _ProgressLine:
         rate = done / elapsed
         left = (total - done) / rate if rate > 0 else 0.0
         click.echo(
-            f"\r  {done}/{total} paket  {rate:5.1f}/sn  kalan {int(left) // 60}:{int(left) % 60:02d} ",
+            f"\r  {done}/{total} satır  {rate:5.1f}/sn  kalan {int(left) // 60}:{int(left) % 60:02d} ",
             err=True,
             nl=done >= total,
         )

@@ -1,10 +1,12 @@
 """A whole HR export in one go: validate every row, build the packets in parallel, write the batch folder.
 
-The folder layout (DESIGN.md §2): packets/, manifest.json, errors.csv, print/. A batch is resumable and
-idempotent: each ok row records a build key (a hash of the applicant, the profile, the form and the formkit
-version); a rerun rebuilds only rows whose key changed or whose file is gone, and leaves every other file
-untouched, byte for byte and modification time. The manifest is rewritten atomically while the batch runs,
-so after a kill it still describes exactly the files that exist.
+The folder layout (DESIGN.md §2): packets/, manifest.json, errors.csv, print/. Rows stream through: a first
+pass finds duplicate T.C. numbers, the second validates row by row and hands valid rows to worker processes,
+so memory stays flat in the input's length. A batch is resumable and idempotent: each ok row records a build
+key (a hash of the applicant, the profile, the form and the formkit version, not the row number); a rerun
+rebuilds only rows whose key is new or whose file is gone, and leaves every other file untouched, byte for
+byte and modification time. The manifest is rewritten atomically while the batch runs, so after a kill it
+still describes files that exist.
 """
 
 from __future__ import annotations
