@@ -154,7 +154,7 @@ def main() -> None:
     if not args.no_pypdfform:
         other = run_pypdfform(args.pypdfform_sample)
         print(
-            f"PyPDFForm, two bare flattened copies per applicant ({other['applicants']} applicants): "
+            f"PyPDFForm, two bare copies per applicant, readonly=True ({other['applicants']} applicants): "
             f"{other['applicants_per_s']:.1f} applicants/s"
         )
         one = next((r for r in results if r["jobs"] == 1), None)
