@@ -12,7 +12,6 @@ an answer is masked before it is written.
 
 from __future__ import annotations
 
-import re
 import sqlite3
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -21,11 +20,10 @@ from pathlib import Path
 from types import TracebackType
 
 from formkit.errors import MailError
-from formkit.model import mask_tc
+from formkit.model import redact_tc
 
 JOURNAL_NAME = "mail-journal.sqlite"
 _SCHEMA_VERSION = 1
-_ELEVEN_DIGITS = re.compile(r"(?<!\d)\d{11}(?!\d)")
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS messages (
@@ -65,7 +63,7 @@ class Entry:
 def scrub(text: str) -> str:
     """Mask anything that looks like a T.C. number and flatten the text to one line."""
     one_line = " ".join(text.split())
-    return _ELEVEN_DIGITS.sub(lambda m: mask_tc(m.group(0)), one_line)
+    return redact_tc(one_line)
 
 
 class Journal:

@@ -47,6 +47,15 @@ def redact_tc(text: str) -> str:
     return _TC_LIKE.sub(lambda m: mask_tc(m.group(0)), text)
 
 
+_DIGIT_RUN = re.compile(r"\d{10,}")
+
+
+def mask_digit_runs(text: str) -> str:
+    """Mask every run of 10 or more digits: for echoing what a user typed, where a T.C. number may be
+    mistyped or glued to other digits (stricter than redact_tc)."""
+    return _DIGIT_RUN.sub(lambda m: mask_tc(m.group(0)), text)
+
+
 @dataclass(frozen=True)
 class Problem:
     """One thing wrong with one field of one record, told in Turkish."""

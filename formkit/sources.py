@@ -25,7 +25,7 @@ from typing import Any, TextIO
 
 from formkit import turkish
 from formkit.errors import InputError
-from formkit.model import mask_tc
+from formkit.model import mask_digit_runs
 
 REQUIRED_FIELDS: tuple[str, ...] = (
     "ad", "soyad", "tc_kimlik_no", "dogum_tarihi", "dogum_yeri", "e_posta", "cep_telefonu",
@@ -411,7 +411,7 @@ def _map_headers(
 
 def _shown(cell: str) -> str:
     """A header cell as it may be shown: T.C.-like digit runs masked (KVKK), long text cut."""
-    cell = re.sub(r"\d{10,}", lambda match: mask_tc(match.group(0)), cell)
+    cell = mask_digit_runs(cell)
     return cell if len(cell) <= 40 else cell[:37] + "..."
 
 

@@ -18,7 +18,7 @@ from stdnum.tr import tckimlik
 
 from formkit import turkish
 from formkit.errors import ValidationError
-from formkit.model import Applicant, Problem, Track, mask_tc
+from formkit.model import Applicant, Problem, Track, mask_digit_runs, mask_tc
 from formkit.sources import FIELDS, MOJIBAKE, RawRow, canonical_field
 
 DEFAULT_SERTIFIKA_SURESI = "3 Yıl"
@@ -51,11 +51,6 @@ _PHONE_CHARS = re.compile(r"[0-9+()\-./ ]+")
 _DMY = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})")
 _YMD = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]00:00(?::00)?)?")
 _NAME_FIELDS = ("ad", "soyad")
-
-
-def mask_digits(text: str) -> str:
-    """Mask every run of 10 or more digits (a T.C. number where it should not be) before showing text."""
-    return re.sub(r"\d{10,}", lambda match: mask_tc(match.group(0)), text)
 
 
 def parse_track(text: str) -> Track | None:
@@ -360,7 +355,7 @@ def _basvuru_turu(r: _Row) -> Track | None:
         return None
     track = parse_track(value)
     if track is None:
-        shown = mask_digits(value if len(value) <= 40 else value[:37] + "...")
+        shown = mask_digit_runs(value if len(value) <= 40 else value[:37] + "...")
         r.fail("basvuru_turu", f"'{shown}' tanınmadı; kabul edilenler: {accepted_track_words()}")
     return track
 

@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import hmac
 import logging
-import re
 import secrets
 import threading
 import time
 from collections.abc import Callable, MutableMapping
 from dataclasses import dataclass
+
+from formkit.model import redact_tc
 
 CSRF_FIELD = "csrf_token"
 _CSRF_SESSION_KEY = "csrf"
@@ -110,15 +111,6 @@ class RateLimiter:
         full = [key for key in self._buckets if self._level(key, now) >= self.limit.capacity]
         for key in full:
             del self._buckets[key]
-
-
-# A T.C. kimlik number: 11 digits, the first not 0, not inside a longer run of digits.
-_TC_PATTERN = re.compile(r"(?<!\d)([1-9]\d{2})\d{6}(\d{2})(?!\d)")
-
-
-def redact_tc(text: str) -> str:
-    """Mask every T.C.-shaped number in a text (`25812345614` → `258******14`)."""
-    return _TC_PATTERN.sub(lambda m: f"{m.group(1)}******{m.group(2)}", text)
 
 
 class RedactTcFilter(logging.Filter):
