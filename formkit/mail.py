@@ -49,7 +49,8 @@ from formkit import turkish
 from formkit.errors import InputError, MailError, TemplateError
 from formkit.fileio import write_if_changed
 from formkit.journal import JOURNAL_NAME, Journal, State, scrub
-from formkit.model import PostalAddress, Profile, Track
+from formkit.model import Profile, Track
+from formkit.profile import address_lines
 from formkit.resources import asset
 
 MANIFEST_NAME = "manifest.json"
@@ -278,13 +279,6 @@ def _load_texts(base: Path, stamp: tuple[tuple[int, int], ...]) -> Mapping[Track
     if problems:
         raise TemplateError("\n".join(problems))
     return texts
-
-
-def address_lines(address: PostalAddress) -> list[str]:
-    """A postal address as Turkish practice writes it: name, organisation, lines, `POSTAKODU İlçe/İL`."""
-    place = "/".join(p for p in (address.district, turkish.upper(address.province)) if p)
-    last = " ".join(p for p in (address.postcode, place) if p)
-    return [address.name, *address.organisation, *address.lines, *([last] if last else [])]
 
 
 def _values(row: MailRow, profile: Profile, attachment: str) -> dict[str, str]:

@@ -70,11 +70,17 @@ def fee_warning(profile: Profile, today: date | None = None) -> str | None:
     )
 
 
+def place_line(address: PostalAddress) -> str:
+    """The last line of a Turkish address: `41470 Gebze/KOCAELİ` (postcode, district/PROVINCE)."""
+    province = turkish.upper(address.province)
+    place = f"{address.district}/{province}" if address.district else province
+    return turkish.normalise_space(f"{address.postcode} {place}")
+
+
 def address_lines(address: PostalAddress) -> list[str]:
     """An address as a Turkish label writes it: name, organisation, lines, then `POSTAKODU İlçe/İL`."""
-    place = "/".join(part for part in (address.district, turkish.upper(address.province)) if part)
-    last = " ".join(part for part in (address.postcode, place) if part)
-    return [address.name, *address.organisation, *address.lines, *([last] if last else [])]
+    lines = [address.name, *address.organisation, *address.lines, place_line(address)]
+    return [turkish.normalise_space(line) for line in lines if line.strip()]
 
 
 def describe(profile: Profile) -> str:

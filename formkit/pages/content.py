@@ -37,19 +37,6 @@ def person_name(ad: str, soyad: str) -> str:
     return normalise_space(f"{ad} {upper(soyad)}")
 
 
-def place_line(address: PostalAddress) -> str:
-    """The last line of a Turkish address: `41470 Gebze/KOCAELİ` (postcode, district/PROVINCE)."""
-    province = upper(address.province)
-    place = f"{address.district}/{province}" if address.district else province
-    return normalise_space(f"{address.postcode} {place}")
-
-
-def address_lines(address: PostalAddress) -> list[str]:
-    """An address block top to bottom: name, organisation, mahalle/street lines, place line last."""
-    lines = [address.name, *address.organisation, *address.lines, place_line(address)]
-    return [normalise_space(line) for line in lines if line.strip()]
-
-
 def applicant_address(applicant: Applicant) -> PostalAddress:
     """The applicant as sender."""
     return PostalAddress(

@@ -46,6 +46,7 @@ from formkit.pages.layout import (
     text,
     y_top,
 )
+from formkit.profile import address_lines, place_line
 from formkit.turkish import format_date, format_phone, upper
 
 # DIN 5008 form B address field (see the module docstring), in millimetres from the top-left corner.
@@ -127,14 +128,14 @@ def _window(canvas: Canvas, ctx: content.PageContext) -> None:
     x = (WINDOW_LEFT + TEXT_INSET) * MM
     inner_w = (WINDOW_W - TEXT_INSET - 5.0) * MM
     sender = content.applicant_address(ctx.applicant)
-    return_line = " · ".join([sender.name, *sender.lines, content.place_line(sender)])
+    return_line = " · ".join([sender.name, *sender.lines, place_line(sender)])
     try:
         back = fit(
             f"Gönderen: {return_line}", REGULAR, 6.5, inner_w, min_size=5.5, max_lines=2, field="adres",
             leading=1.15,
         )  # fmt: skip
     except FitError:  # a very long street address: name and place are enough to return a letter
-        short = f"Gönderen: {sender.name} · {content.place_line(sender)}"
+        short = f"Gönderen: {sender.name} · {place_line(sender)}"
         back = fit(short, REGULAR, 6.5, inner_w, min_size=5.5, max_lines=2, field="ad soyad", leading=1.15)
     bottom = draw_fitted(canvas, back, x, y_top(WINDOW_TOP + 2.0), color=MUTED)
     canvas.setStrokeColor(MUTED)
@@ -146,9 +147,7 @@ def _window(canvas: Canvas, ctx: content.PageContext) -> None:
     zone_top = y_top(WINDOW_TOP + REMARK_H)
     zone_h = (WINDOW_H - REMARK_H - 5.0) * MM  # keep clear of the bottom 5 mm (see above)
     # Measured in bold (the wider face): the first and last lines are drawn bold.
-    block = fit_block(
-        content.address_lines(recipient), BOLD, 10, inner_w, zone_h, min_size=7, field="alıcı adresi"
-    )
+    block = fit_block(address_lines(recipient), BOLD, 10, inner_w, zone_h, min_size=7, field="alıcı adresi")
     lines = block.lines
     canvas.setFillColor(INK)
     baseline = zone_top - block.size * 0.93
@@ -241,7 +240,7 @@ def _applicant(canvas: Canvas, ctx: content.PageContext) -> float:
 
     sender = content.applicant_address(applicant)
     rows = (
-        ("Adres", f"{applicant.adres}\n{content.place_line(sender)}", "adres", 4),
+        ("Adres", f"{applicant.adres}\n{place_line(sender)}", "adres", 4),
         ("E-posta", applicant.e_posta, "e_posta", 2),
         ("Cep telefonu", format_phone(applicant.cep_telefonu), "cep_telefonu", 1),
         ("T.C. Kimlik No", applicant.masked_tc, "tc_kimlik_no", 1),
