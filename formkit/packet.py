@@ -16,7 +16,7 @@ from __future__ import annotations
 import io
 import logging
 import os
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
@@ -210,59 +210,54 @@ class PacketBuilder:
         copies = [
             template.fill({**values, COPY_FIELD: label}, flatten=False) for label in content.copy_labels(ctx)
         ]
-        buffer = io.BytesIO()
-        canvas = self._canvas(buffer, ctx)
-        draw_cover(canvas, ctx)
-        canvas.showPage()
-        tail = self._tail(canvas, ctx)
-        canvas.save()
-        own = PdfReader(io.BytesIO(buffer.getvalue()))
-        writer = PdfWriter()
-        pages = 1 + tail
-        try:
-            with _quiet_pypdf():
-                writer.add_page(own.pages[0])
-                for number, copy in enumerate(copies, start=1):
-                    reader = PdfReader(io.BytesIO(copy))
-                    reader.add_form_topname(f"nusha{number}")
-                    writer.append(reader)
-                    pages += len(reader.pages)
-                for page in own.pages[1:]:
-                    writer.add_page(page)
-                writer.add_metadata(_metadata(own))
-                out = io.BytesIO()
-                writer.write(out)
-        except (PdfReadError, PyPdfError, ValueError, KeyError, TypeError) as exc:
-            raise TemplateError(f"doldurulabilir form pakete eklenemedi ({exc})") from exc
-        return out.getvalue(), pages
+
+        def add_copies(writer: PdfWriter) -> None:
+            for number, copy in enumerate(copies, start=1):
+                reader = PdfReader(io.BytesIO(copy))
+                reader.add_form_topname(f"nusha{number}")
+                writer.append(reader)
+
+        return _assemble(self._own_pages(ctx), add_copies, "doldurulabilir form pakete eklenemedi")
 
     def _render_with_official(self, ctx: content.PageContext, official: _OfficialForm) -> tuple[bytes, int]:
+        """--form: the portal's PDF as each copy, every page stamped with its copy mark."""
+        labels = content.copy_labels(ctx)
+        marks = PdfReader(io.BytesIO(_copy_marks(labels, official.sizes)))
+
+        def add_copies(writer: PdfWriter) -> None:
+            for copy in range(len(labels)):
+                for index, page in enumerate(official.reader().pages):
+                    added = writer.add_page(page)
+                    added.merge_page(marks.pages[copy * len(official.sizes) + index])
+
+        return _assemble(self._own_pages(ctx), add_copies, f"{official.label}: pakete eklenemedi")
+
+    def _own_pages(self, ctx: content.PageContext) -> PdfReader:
+        """The pages formkit draws itself (cover, checklist, payment page), read back for pypdf assembly."""
         buffer = io.BytesIO()
         canvas = self._canvas(buffer, ctx)
         draw_cover(canvas, ctx)
         canvas.showPage()
-        tail = self._tail(canvas, ctx)
+        self._tail(canvas, ctx)
         canvas.save()
-        labels = content.copy_labels(ctx)
-        marks = PdfReader(io.BytesIO(_copy_marks(labels, official.sizes)))
-        own = PdfReader(io.BytesIO(buffer.getvalue()))
-        writer = PdfWriter()
-        try:
-            with _quiet_pypdf():
-                writer.add_page(own.pages[0])
-                for copy in range(len(labels)):
-                    reader = official.reader()
-                    for index, page in enumerate(reader.pages):
-                        added = writer.add_page(page)
-                        added.merge_page(marks.pages[copy * len(official.sizes) + index])
-                for page in own.pages[1:]:
-                    writer.add_page(page)
-                writer.add_metadata(_metadata(own))
-                out = io.BytesIO()
-                writer.write(out)
-        except (PdfReadError, PyPdfError, ValueError, KeyError, TypeError) as exc:
-            raise TemplateError(f"{official.label}: pakete eklenemedi ({exc})") from exc
-        return out.getvalue(), 1 + len(labels) * len(official.sizes) + tail
+        return PdfReader(io.BytesIO(buffer.getvalue()))
+
+
+def _assemble(own: PdfReader, add_copies: Callable[[PdfWriter], None], failure: str) -> tuple[bytes, int]:
+    """Cover, then the copies add_copies puts in, then the rest of formkit's own pages; (bytes, pages)."""
+    writer = PdfWriter()
+    try:
+        with _quiet_pypdf():
+            writer.add_page(own.pages[0])
+            add_copies(writer)
+            for page in own.pages[1:]:
+                writer.add_page(page)
+            writer.add_metadata(_metadata(own))
+            out = io.BytesIO()
+            writer.write(out)
+    except (PdfReadError, PyPdfError, ValueError, KeyError, TypeError) as exc:
+        raise TemplateError(f"{failure} ({exc})") from exc
+    return out.getvalue(), len(writer.pages)
 
 
 @cache
