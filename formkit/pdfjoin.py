@@ -13,7 +13,6 @@ inherited page attributes) is first rewritten into it by pypdf, so any valid PDF
 from __future__ import annotations
 
 import io
-import itertools
 import os
 import re
 import tempfile
@@ -25,13 +24,10 @@ from pypdf import PdfReader, PdfWriter
 from pypdf.errors import PyPdfError
 
 from formkit.errors import FormkitError
+from formkit.pdfplain import NotPlain, read_plain
 
-_STARTXREF = re.compile(rb"startxref\s+(\d+)\s+%%EOF\s*$")
-_XREF_SECTION = re.compile(rb"(\d+) (\d+)\s*\n")
 _REF = re.compile(rb"(\d+) (\d+) R\b")
-_OBJ_HEADER = re.compile(rb"\s*(\d+) (\d+) obj\b")
 _STREAM = re.compile(rb">>\s*stream(\r\n|\n)")
-_ROOT = re.compile(rb"/Root (\d+) \d+ R")
 _PAGES = re.compile(rb"/Pages (\d+) \d+ R")
 _KIDS = re.compile(rb"/Kids\s*\[([^\]]*)\]")
 _TYPE = re.compile(rb"/Type\s*/(\w+)")
@@ -57,57 +53,20 @@ class _Source:
 
 def _parse(data: bytes) -> _Source:
     """Split a plain PDF into its objects and ordered pages; _NotPlain when it is another form."""
-    tail = _STARTXREF.search(data[-64:])
-    if tail is None:
-        raise _NotPlain
-    start = int(tail.group(1))
-    if data[start : start + 4] != b"xref":
-        raise _NotPlain  # cross-reference stream
-    pos = start + 4
-    offsets: dict[int, int] = {}
-    while True:
-        while data[pos : pos + 1] in (b"\r", b"\n", b" "):
-            pos += 1
-        if data.startswith(b"trailer", pos):
-            break
-        section = _XREF_SECTION.match(data, pos)
-        if section is None:
-            raise _NotPlain
-        first, count = int(section.group(1)), int(section.group(2))
-        pos = section.end()
-        for number in range(first, first + count):
-            entry = data[pos : pos + 20]
-            pos += 20
-            if entry[17:18] == b"n":
-                offsets[number] = int(entry[:10])
-    trailer_end = data.find(b"startxref", pos)
-    trailer = data[pos:trailer_end]
-    if b"/Prev" in trailer or b"/Encrypt" in trailer:
-        raise _NotPlain
-    root_match = _ROOT.search(trailer)
-    if root_match is None:
-        raise _NotPlain
-    ends = sorted([*offsets.values(), start])
-    next_offset = dict(itertools.pairwise(ends))
-    objects: dict[int, bytes] = {}
-    for number, offset in offsets.items():
-        chunk = data[offset : next_offset[offset]]
-        header = _OBJ_HEADER.match(chunk)
-        end = chunk.rfind(b"endobj")
-        if header is None or int(header.group(1)) != number or end < 0:
-            raise _NotPlain
-        objects[number] = chunk[header.end() : end]
-    root = int(root_match.group(1))
-    pages_match = _PAGES.search(_dict_part(objects.get(root, b"")))
+    try:
+        plain = read_plain(data)
+    except NotPlain as exc:
+        raise _NotPlain from exc
+    objects = {number: head + rest for number, (head, rest) in plain.objects.items()}
+    pages_match = _PAGES.search(plain.objects.get(plain.root, (b"", b""))[0])
     if pages_match is None:
         raise _NotPlain
     pages: list[int] = []
     tree: set[int] = set()
     _walk(objects, int(pages_match.group(1)), pages, tree, depth=0)
-    skip = {root, *tree}
-    info = re.search(rb"/Info (\d+) \d+ R", trailer)
-    if info:
-        skip.add(int(info.group(1)))
+    skip = {plain.root, *tree}
+    if plain.info is not None:
+        skip.add(plain.info)
     return _Source(objects=objects, pages=pages, skip=frozenset(skip))
 
 

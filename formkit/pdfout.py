@@ -25,6 +25,8 @@ from pypdf.generic import (
     StreamObject,
 )
 
+from formkit.pdfplain import read_plain
+
 
 class Numbering:
     """Renumbers one reader's objects into the output and serialises them (JavaScript and /AA dropped)."""
@@ -176,11 +178,9 @@ def form_xobject(content: Any, resources: Any, box: list[float]) -> StreamObject
 
 
 _RL_REF = re.compile(rb"(\d+) 0 R")
-_RL_OBJ = re.compile(rb"(\d+) 0 obj\s*")
 _RL_PAGE = re.compile(rb"/Type /Page\b(?!s)")
 _RL_SKIP = re.compile(rb"/Type /(?:Catalog|Pages|Outlines)\b")
 _RL_CONTENTS = re.compile(rb"/Contents (\d+) 0 R")
-_RL_LENGTH = re.compile(rb"/Length (\d+)")
 
 
 def import_reportlab(
@@ -198,32 +198,15 @@ def import_reportlab(
     if not data:
         return [], {}, start, {}
     delta = start - 1
-    xref_at = int(data[data.rindex(b"startxref") + 9 :].split()[0])
-    lines = data[xref_at:].split(b"\n", 3 + 10**6)
-    count = int(lines[1].split()[1])
-    info = int(re.search(rb"/Info (\d+) 0 R", data, re.S).group(1))  # type: ignore[union-attr]
+    plain = read_plain(data)
 
     def renumber(text: bytes) -> bytes:
         return _RL_REF.sub(lambda m: b"%d 0 R" % (int(m.group(1)) + delta), text)
 
     heads: dict[int, tuple[bytes, bytes]] = {}  # number -> (dictionary text, rest up to endobj)
     pages: list[tuple[int, bytes]] = []  # (contents number, resources text)
-    for num in range(1, count):
-        offset = int(lines[2 + num][:10])
-        match = _RL_OBJ.match(data, offset)
-        assert match is not None and int(match.group(1)) == num
-        body_at = match.end()
-        end = data.find(b"endobj", body_at)
-        stream_at = data.find(b"stream", body_at, end)
-        if stream_at >= 0:
-            head = data[body_at:stream_at]
-            length = int(_RL_LENGTH.search(head).group(1))  # type: ignore[union-attr]
-            data_at = stream_at + (8 if data[stream_at + 6 : stream_at + 8] == b"\r\n" else 7)
-            end = data.index(b"endobj", data_at + length)
-            rest = data[stream_at:end]
-        else:
-            head, rest = data[body_at:end], b""
-        if num == info or _RL_SKIP.search(head):
+    for num, (head, rest) in plain.objects.items():
+        if num == plain.info or _RL_SKIP.search(head):
             continue
         if _RL_PAGE.search(head):
             contents = int(_RL_CONTENTS.search(head).group(1))  # type: ignore[union-attr]
@@ -231,6 +214,7 @@ def import_reportlab(
             pages.append((contents, _balanced_dict(head, res_at)))
             continue
         heads[num] = (head, rest)
+    count = max(plain.objects) + 1
     parts: list[tuple[int, bytes]] = []
     xobjs: dict[int, int] = {}
     page_resources: dict[int, bytes] = {}
