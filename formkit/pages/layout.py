@@ -18,6 +18,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
 from formkit import fonts
+from formkit.pages import textfit
 
 MM = 72.0 / 25.4
 PAGE_W: float = A4[0]
@@ -73,52 +74,9 @@ def width(text: str, font: str, size: float) -> float:
     return float(stringWidth(text, font, size))
 
 
-def _break_word(word: str, font: str, size: float, max_width: float) -> list[str]:
-    """Split one word that is wider than the box into pieces that fit (URLs, very long names)."""
-    pieces: list[str] = []
-    current = ""
-    for ch in word:
-        if current and width(current + ch, font, size) > max_width:
-            pieces.append(current)
-            current = ch
-        else:
-            current += ch
-    if current:
-        pieces.append(current)
-    return pieces
-
-
 def wrap(text: str, font: str, size: float, max_width: float) -> list[str]:
-    """Greedy word wrap; explicit newlines are kept, over-long words are broken."""
-    lines: list[str] = []
-    for paragraph in text.split("\n"):
-        words = paragraph.split()
-        if not words:
-            lines.append("")
-            continue
-        current = ""
-        space = width(" ", font, size)
-        current_w = 0.0
-        for word in words:
-            word_w = width(word, font, size)
-            if word_w > max_width:
-                if current:
-                    lines.append(current)
-                pieces = _break_word(word, font, size, max_width)
-                lines.extend(pieces[:-1])
-                current = pieces[-1]
-                current_w = width(current, font, size)
-                continue
-            if not current:
-                current, current_w = word, word_w
-            elif current_w + space + word_w <= max_width:
-                current += " " + word
-                current_w += space + word_w
-            else:
-                lines.append(current)
-                current, current_w = word, word_w
-        lines.append(current)
-    return lines
+    """Greedy word wrap (textfit.wrap); explicit newlines are kept, over-long words are broken."""
+    return textfit.wrap(text.split("\n"), font, size, max_width)
 
 
 @lru_cache(maxsize=8192)

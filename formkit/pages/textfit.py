@@ -8,6 +8,7 @@ raises `NoFit` (a Turkish message); callers turn it into a Problem for the field
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -105,33 +106,57 @@ def _glyph_map(font: str) -> Any:
     return pdfmetrics.getFont(font).face.charToGlyph
 
 
-def _wrap(paragraphs: list[str], font: str, size: float, width: float) -> list[str] | None:
-    """Greedy word wrap; a word wider than the line is broken between characters."""
+def wrap(paragraphs: Iterable[str], font: str, size: float, width: float) -> list[str]:
+    """Greedy word wrap, the one used for form fields and packet pages alike.
+
+    Each paragraph starts a new line; a word wider than the line is broken between characters (a single
+    character wider than the line stays alone on its line: callers decide whether that is a failure).
+    """
+    space = fonts.string_width(" ", font, size)
     lines: list[str] = []
-    for para in paragraphs:
-        words = para.split()
+    for paragraph in paragraphs:
+        words = paragraph.split()
         if not words:
             lines.append("")
             continue
-        line = ""
+        line, line_w = "", 0.0
         for word in words:
-            candidate = f"{line} {word}" if line else word
-            if fonts.string_width(candidate, font, size) <= width:
-                line = candidate
-                continue
-            if line:
+            word_w = fonts.string_width(word, font, size)
+            if word_w > width:
+                if line:
+                    lines.append(line)
+                pieces = _break_word(word, font, size, width)
+                lines.extend(pieces[:-1])
+                line, line_w = pieces[-1], fonts.string_width(pieces[-1], font, size)
+            elif not line:
+                line, line_w = word, word_w
+            elif line_w + space + word_w <= width:
+                line, line_w = f"{line} {word}", line_w + space + word_w
+            else:
                 lines.append(line)
-                line = ""
-            while fonts.string_width(word, font, size) > width:
-                cut = len(word) - 1
-                while cut > 0 and fonts.string_width(word[:cut], font, size) > width:
-                    cut -= 1
-                if cut == 0:
-                    return None
-                lines.append(word[:cut])
-                word = word[cut:]
-            line = word
+                line, line_w = word, word_w
         lines.append(line)
+    return lines
+
+
+def _break_word(word: str, font: str, size: float, width: float) -> list[str]:
+    """Split a word wider than the line into the longest pieces that fit (URLs, very long names)."""
+    pieces: list[str] = []
+    current = ""
+    for ch in word:
+        if current and fonts.string_width(current + ch, font, size) > width:
+            pieces.append(current)
+            current = ch
+        else:
+            current += ch
+    return [*pieces, current] if current else pieces
+
+
+def _wrap(paragraphs: list[str], font: str, size: float, width: float) -> list[str] | None:
+    """wrap() for a form field: None when even one character is wider than the field."""
+    lines = wrap(paragraphs, font, size, width)
+    if any(fonts.string_width(line, font, size) > width for line in lines):
+        return None
     while lines and not lines[-1]:
         lines.pop()
     return lines
