@@ -20,11 +20,11 @@ import click
 
 from formkit import __version__
 from formkit import profile as profiles
-from formkit import validate as validation
 from formkit.errors import FormkitError, InputError, ValidationError
+from formkit.input import validate as validation
+from formkit.input.sources import open_table
+from formkit.input.validate import validate_all
 from formkit.model import Profile
-from formkit.sources import open_table
-from formkit.validate import validate_all
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -166,7 +166,7 @@ def fields_command(template: str, as_json: bool) -> None:
 
     Lists a template's fillable fields: full name, type, page, rectangle, flags, max length, on-states.
     """
-    from formkit import forms
+    from formkit.acroform import engine as forms
 
     parsed = forms.Template.from_path(template)
     for warning in parsed.warnings:
@@ -209,7 +209,7 @@ def fill_command(template: str, data_path: str, map_path: str | None, output: st
 
     Fills an AcroForm template with values from a JSON file; flattened for print unless --editable.
     """
-    from formkit import forms
+    from formkit.acroform import engine as forms
 
     parsed = forms.Template.from_path(template)
     for warning in parsed.warnings:
@@ -308,7 +308,7 @@ def packet_command(
     Makes one applicant's print-ready packet: cover, two form copies, checklist and (aile-hekimi) the
     payment page. Prints the path of the PDF. Invalid data: every problem on stderr, exit 2, no file.
     """
-    from formkit.packet import build_packet, load_applicant, read_official_form, write_packet
+    from formkit.packet.builder import build_packet, load_applicant, read_official_form, write_packet
 
     if form_path and editable:
         raise InputError("--form ile --editable birlikte kullanılamaz: resmi form zaten doldurulmuş bir PDF")
@@ -395,8 +395,8 @@ def batch(
     Writes packets/, manifest.json, errors.csv and print/ into the output folder. Rerunning rebuilds
     only what changed. Exit 0: every row made a packet; 1: some rows were invalid or failed; 2: input error.
     """
-    from formkit import batch as batches
-    from formkit.packet import read_official_form
+    from formkit.batch import run as batches
+    from formkit.packet.builder import read_official_form
 
     profile = load_profile(profile_path)
     warn_fees(profile)
@@ -464,7 +464,7 @@ def mail_command(
     with the track's next steps and the packet PDF attached. Nothing is sent; see `formkit send`.
     Exit 0 when every ok row got a message, 1 when some were refused, 2 when the folder cannot be used.
     """
-    from formkit import mail
+    from formkit.mail import core as mail
 
     size = mail.parse_size(max_size)
     profile = load_profile(profile_path)
@@ -568,7 +568,7 @@ def send_command(
     A journal (DIR/mail-journal.sqlite) records every message; a rerun sends only what is not yet sent.
     Exit 0 when every message is sent, 1 when some failed or are uncertain, 2 on a usage or connection error.
     """
-    from formkit import mail
+    from formkit.mail import core as mail
 
     if starttls and use_ssl:
         raise InputError("--starttls ve --ssl birlikte kullanılamaz; birini seçin")

@@ -102,9 +102,9 @@ def run_pypdfform(count: int) -> dict[str, float]:
     """
     from PyPDFForm import PdfWrapper
 
-    from formkit.pages.form import form_values
+    from formkit.input.validate import applicant_from_values
+    from formkit.packet.form import form_values
     from formkit.resources import asset
-    from formkit.validate import applicant_from_values
 
     template = asset("forms", "nes-basvuru-formu.pdf").read_bytes()
     fields = {

@@ -26,9 +26,9 @@ sys.path.insert(0, str(ROOT))
 from pypdf import PdfReader  # noqa: E402
 from reportlab.lib.pagesizes import A4  # noqa: E402
 
-from formkit import forms  # noqa: E402
-from formkit.pages import textfit  # noqa: E402
-from formkit.pages.form import draw_form  # noqa: E402
+from formkit.acroform import engine as forms  # noqa: E402
+from formkit.packet.form import draw_form  # noqa: E402
+from formkit.pdf import textfit  # noqa: E402
 from formkit.resources import asset  # noqa: E402
 
 FIRST = ["İlknur", "Şükrü", "Ayşe", "Çağrı", "Ömer", "Gülşen", "Işıl", "Doğan", "Ümmügülsüm", "İsmail"]

@@ -24,7 +24,7 @@ from stdnum.tr import tckimlik
 
 from formkit import profile as profiles
 from formkit.model import Applicant, Track
-from formkit.packet import PacketBuilder
+from formkit.packet.builder import PacketBuilder
 
 NAMES = [("İlknur", "Iğdır"), ("Çağla", "Güneş"), ("Şükrü", "Öztürk"), ("Ayşe Gül", "Yılmaz-Çelik")]
 
@@ -67,7 +67,7 @@ def main() -> None:
     except ImportError:
         accel = "rl-accel OFF"
     if "--no-cache" in sys.argv:
-        from formkit.pages import fastcanvas
+        from formkit.pdf import fastcanvas
 
         fastcanvas.set_caching(False)
     builder = PacketBuilder(profiles.load())

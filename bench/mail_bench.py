@@ -18,7 +18,8 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
 from mail_support import Handler, smtp_server, write_pdf  # noqa: E402
 
-from formkit import mail, profile  # noqa: E402
+from formkit import profile  # noqa: E402
+from formkit.mail import core as mail  # noqa: E402
 
 
 def main() -> None:

@@ -14,8 +14,8 @@ from openpyxl import Workbook
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from formkit.sources import open_table
-from formkit.validate import validate_all
+from formkit.input.sources import open_table
+from formkit.input.validate import validate_all
 
 HEADER = (
     "ADI;SOYADI;T.C. KİMLİK NO;DOĞUM TARİHİ;DOĞUM YERİ;E-POSTA;GSM;KURUM;UNVAN;ADRES;İL;İLÇE;POSTA KODU;"

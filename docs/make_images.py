@@ -19,7 +19,7 @@ import pypdfium2 as pdfium  # noqa: E402
 
 from formkit import profile as profiles  # noqa: E402
 from formkit.model import Applicant, Track  # noqa: E402
-from formkit.packet import PacketBuilder  # noqa: E402
+from formkit.packet.builder import PacketBuilder  # noqa: E402
 
 OUT = ROOT / "docs" / "images"
 

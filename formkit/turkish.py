@@ -89,3 +89,19 @@ def format_phone(normal: str) -> str:
     if len(normal) != 10 or not normal.isdigit():
         return normal
     return f"0{normal[:3]} {normal[3:6]} {normal[6:8]} {normal[8:]}"
+
+
+_TRUE = {"true", "evet", "yes", "on", "1", "x"}
+_FALSE = {"false", "hayır", "hayir", "no", "off", "0", ""}
+
+
+def as_bool(value: str | bool) -> bool | None:
+    """A check box value: True/False, or "Evet"/"Hayır", "Yes"/"Off", ... (None when not a yes/no word)."""
+    if isinstance(value, bool):
+        return value
+    word = lower(value.strip())
+    if word in _TRUE:
+        return True
+    if word in _FALSE:
+        return False
+    return None

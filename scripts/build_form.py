@@ -1,6 +1,6 @@
 """Build assets/forms/nes-basvuru-formu.pdf: the built-in application form as a fillable AcroForm.
 
-The page and its widgets come from `formkit.pages.form.draw_form(interactive=True)` (reportlab). reportlab's
+The page and its widgets come from `formkit.packet.form.draw_form(interactive=True)` (reportlab). reportlab's
 form fields can only name the standard 14 fonts, which have no ğ Ş ı İ and are never embedded, so this
 script then rewrites the form with pypdf:
 - a DejaVu Sans subset (Latin-1 + Turkish letters, fontTools) is embedded as a simple TrueType font with the
@@ -39,9 +39,8 @@ from reportlab.lib.pagesizes import A4
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from formkit import fonts  # noqa: E402
-from formkit.pages import textfit  # noqa: E402
-from formkit.pages.form import COPY_FIELD, FORM_FIELDS, draw_form  # noqa: E402
+from formkit.packet.form import COPY_FIELD, FORM_FIELDS, draw_form  # noqa: E402
+from formkit.pdf import fonts, textfit  # noqa: E402
 from formkit.resources import asset  # noqa: E402
 
 OUT = ROOT / "assets" / "forms" / "nes-basvuru-formu.pdf"

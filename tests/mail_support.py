@@ -25,7 +25,7 @@ from aiosmtpd.smtp import SMTP as SMTPServer
 from aiosmtpd.smtp import AuthResult, Envelope, LoginPassword, Session
 from reportlab.pdfgen import canvas
 
-from formkit import fonts
+from formkit.pdf import fonts
 
 ELEVEN_DIGITS = re.compile(r"(?<!\d)\d{11}(?!\d)")
 FULL_TC = "25876543214"  # looks like a T.C. number; must never come out of mail/send

@@ -206,7 +206,7 @@ def test_unreadable_input_is_exit_2_in_one_line(tmp_path: Path) -> None:
 
 
 def test_errors_csv_cells_cannot_run_as_formulas(tmp_path: Path) -> None:
-    from formkit.batch import _write_errors
+    from formkit.batch.run import _write_errors
     from formkit.model import Problem
 
     target = tmp_path / "errors.csv"
@@ -219,8 +219,8 @@ def test_errors_csv_cells_cannot_run_as_formulas(tmp_path: Path) -> None:
 def test_print_files_are_chunked_kept_when_unchanged_and_pruned(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from formkit import batch as batches
     from formkit import profile as profiles
+    from formkit.batch import run as batches
 
     monkeypatch.setattr(batches, "PRINT_CHUNK", 2)
     body = list(batchdata.rows(5))

@@ -184,9 +184,9 @@ def test_profile_check_missing_file(tmp_path: Path) -> None:
 
 
 def test_demo_data_is_a_turkish_hr_export_with_all_three_tracks() -> None:
+    from formkit.input.sources import open_table
+    from formkit.input.validate import validate_all
     from formkit.model import Applicant, Track
-    from formkit.sources import open_table
-    from formkit.validate import validate_all
 
     raw = (EXAMPLES / "applicants.csv").read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf") and b";" in raw and b"\r\n" in raw

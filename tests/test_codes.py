@@ -11,7 +11,7 @@ from pypdf import PdfReader
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen.canvas import Canvas
 
-from formkit.pages.codes import CodeError, code128_modules, draw_code128, draw_qr, qr_matrix
+from formkit.packet.codes import CodeError, code128_modules, draw_code128, draw_qr, qr_matrix
 
 URL = "https://portal.kamusm.gov.tr/bp/ws.go"
 

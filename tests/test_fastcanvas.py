@@ -14,9 +14,10 @@ from reportlab.lib.pagesizes import A4
 
 from formkit import profile as profiles
 from formkit.model import Applicant, Track
-from formkit.packet import PacketBuilder, build_date
-from formkit.pages import content, fastcanvas, textfit
-from formkit.pages.form import draw_form, form_values
+from formkit.packet import content
+from formkit.packet.builder import PacketBuilder, build_date
+from formkit.packet.form import draw_form, form_values
+from formkit.pdf import fastcanvas, textfit
 
 PEOPLE = [
     ("İlknur", "Iğdır", "10000000146", Track.KURUM),

@@ -12,8 +12,8 @@ from reportlab.lib.pagesizes import A4
 
 from formkit.errors import ValidationError
 from formkit.model import Applicant, Track
-from formkit.pages import textfit
-from formkit.pages.form import FORM_FIELDS, draw_form, form_values
+from formkit.packet.form import FORM_FIELDS, draw_form, form_values
+from formkit.pdf import textfit
 
 APPLICANT = Applicant(
     ad="İlknur",

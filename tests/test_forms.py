@@ -15,7 +15,7 @@ from conftest import DATA, ROOT
 from pypdf import PdfReader
 from pypdf.generic import IndirectObject
 
-from formkit import forms
+from formkit.acroform import engine as forms
 from formkit.errors import TemplateError, ValidationError
 from formkit.resources import asset
 
@@ -421,8 +421,8 @@ def test_engine_and_direct_drawing_give_the_same_page(template: forms.Template) 
     from PIL import ImageChops
     from reportlab.lib.pagesizes import A4
 
-    from formkit.pages import textfit
-    from formkit.pages.form import draw_form
+    from formkit.packet.form import draw_form
+    from formkit.pdf import textfit
 
     values = {k: v for k, v in VALUES.items() if k != "nusha"}
     copy_label = str(VALUES["nusha"])

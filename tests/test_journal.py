@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from formkit.journal import Journal, State, scrub
+from formkit.mail.journal import Journal, State, scrub
 
 
 def test_states_are_committed_at_once_and_survive_a_reopen(tmp_path: Path) -> None:

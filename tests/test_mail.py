@@ -13,9 +13,9 @@ from click.testing import CliRunner
 from mail_support import ELEVEN_DIGITS, FULL_TC, PEOPLE, make_batch, parse, write_pdf
 
 import cli
-from formkit import mail
 from formkit import profile as profiles
 from formkit.errors import InputError, TemplateError
+from formkit.mail import core as mail
 
 EPOCH = "1767225600"  # 2026-01-01 00:00 UTC
 

@@ -18,8 +18,8 @@ from reportlab.pdfgen.canvas import Canvas
 from formkit import profile as profiles
 from formkit.errors import TemplateError, ValidationError
 from formkit.model import Applicant, Profile, Track
-from formkit.packet import Packet, PacketBuilder, build_packet, packet_ref, write_packet
-from formkit.pages.layout import width
+from formkit.packet.builder import Packet, PacketBuilder, build_packet, packet_ref, write_packet
+from formkit.pdf.layout import width
 
 TC = "10000000146"
 

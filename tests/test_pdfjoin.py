@@ -11,8 +11,8 @@ from pypdf import PdfReader, PdfWriter
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas
 
-from formkit import fonts
-from formkit.pdfjoin import JoinError, JoinWriter
+from formkit.pdf import fonts
+from formkit.pdf.join import JoinError, JoinWriter
 
 
 def _document(label: str, pages: int) -> bytes:

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from formkit import reference
-from formkit.reference import ALPHABET, check_symbol, make_ref, normalise_ref
+from formkit.packet import reference
+from formkit.packet.reference import ALPHABET, check_symbol, make_ref, normalise_ref
 
 REF = re.compile(r"^[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{5}$")
 TCS = ["10000000146", "12345678950", "25814736938", "79876543256", "34567891238"]

@@ -27,7 +27,7 @@ from mail_support import (
 )
 
 import cli
-from formkit import mail
+from formkit.mail import core as mail
 
 EPOCH = "1767225600"
 FAST = ["--retry-delay", "0.01", "--timeout", "5"]
@@ -428,7 +428,7 @@ def test_starttls_and_ssl_together_is_a_usage_error(batch: Path) -> None:
 
 
 def test_a_message_claimed_by_a_concurrent_run_is_not_sent_again(batch: Path) -> None:
-    from formkit.journal import Journal
+    from formkit.mail.journal import Journal
 
     now = [0.0]
 

@@ -16,7 +16,7 @@ from click.testing import CliRunner
 from pypdf import PdfReader
 
 from cli import cli
-from formkit.store import STORE_FILENAME, read_store
+from formkit.input.store import STORE_FILENAME, read_store
 from formkit.web.server import is_loopback
 from tests.webutil import ROOT, VALID_TC, VALUES, csrf_from, running_server
 

@@ -1,4 +1,4 @@
-"""formkit.sources: real exports (cp1254 `;`, BOM, UTF-16, XLSX, JSON) and every kind of bad input."""
+"""formkit.input.sources: real exports (cp1254 `;`, BOM, UTF-16, XLSX, JSON) and every kind of bad input."""
 
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
-from formkit import sources
 from formkit.errors import InputError
-from formkit.sources import ALIASES, FIELDS, REQUIRED_FIELDS, canonical_field, open_table
+from formkit.input import sources
+from formkit.input.sources import ALIASES, FIELDS, REQUIRED_FIELDS, canonical_field, open_table
 
 HEADER = (
     "ADI;SOYADI;T.C. KİMLİK NO;DOĞUM TARİHİ;DOĞUM YERİ;E-POSTA;GSM;KURUM;UNVAN;ADRES;İL;İLÇE;POSTA KODU;"

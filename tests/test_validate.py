@@ -1,4 +1,4 @@
-"""formkit.validate: every rule of issue 2, on single rows and on the real files in tests/data/."""
+"""formkit.input.validate: every rule of issue 2, on single rows and on the real files in tests/data/."""
 
 from __future__ import annotations
 
@@ -13,9 +13,9 @@ from stdnum.tr import tckimlik
 
 from formkit import turkish
 from formkit.errors import ValidationError
+from formkit.input.sources import FIELDS, REQUIRED_FIELDS, RawRow, open_table
+from formkit.input.validate import applicant_from_values, parse_track, validate_all, validate_row
 from formkit.model import Applicant, Problem, Track
-from formkit.sources import FIELDS, REQUIRED_FIELDS, RawRow, open_table
-from formkit.validate import applicant_from_values, parse_track, validate_all, validate_row
 
 TODAY = date(2026, 11, 26)
 TC = "25881399814"
@@ -337,7 +337,7 @@ def test_no_problem_line_shows_a_long_digit_run(values: dict[str, str]) -> None:
 
 def test_validate_stream_gives_the_same_results_as_validate_all(data_dir: Path) -> None:
     """The two-pass streaming form (used by batch) must agree with validate_all, duplicates included."""
-    from formkit.validate import validate_stream
+    from formkit.input.validate import validate_stream
 
     for name in ("personel_cp1254.csv", "personel.xlsx", "hatali.csv"):
         table = open_table(data_dir / name)
@@ -349,7 +349,7 @@ def test_validate_stream_gives_the_same_results_as_validate_all(data_dir: Path) 
 
 
 def test_validate_stream_flags_duplicates_on_every_row() -> None:
-    from formkit.validate import validate_stream
+    from formkit.input.validate import validate_stream
 
     other = "123456780" + tckimlik.calc_check_digits("123456780")
     rows = [row(2), row(3, tc_kimlik_no=other), row(4, tc_kimlik_no=f" {TC} ")]

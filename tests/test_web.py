@@ -13,9 +13,9 @@ from flask.testing import FlaskClient
 from pypdf import PdfReader
 
 from formkit import profile as profiles
-from formkit.packet import PacketBuilder
-from formkit.store import STORE_FILENAME, read_store
-from formkit.validate import applicant_from_values, validate_row
+from formkit.input.store import STORE_FILENAME, read_store
+from formkit.input.validate import applicant_from_values, validate_row
+from formkit.packet.builder import PacketBuilder
 from formkit.web import create_app
 from formkit.web.fields import FIELD_NAMES
 from formkit.web.security import RateLimit

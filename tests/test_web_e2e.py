@@ -16,8 +16,8 @@ import pytest
 from pypdf import PdfReader
 
 from formkit import profile as profiles
-from formkit.packet import PacketBuilder
-from formkit.validate import applicant_from_values
+from formkit.input.validate import applicant_from_values
+from formkit.packet.builder import PacketBuilder
 from tests.webutil import ROOT, VALID_TC, VALUES, WRONG_TC, running_server
 
 CHROMIUM = Path(os.environ.get("FORMKIT_CHROMIUM", "/usr/bin/chromium"))

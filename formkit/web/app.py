@@ -20,10 +20,10 @@ from werkzeug.exceptions import HTTPException
 
 from formkit import profile as profiles
 from formkit.errors import FormkitError, ValidationError
+from formkit.input.store import Store
+from formkit.input.validate import applicant_from_values
 from formkit.model import Applicant, Problem, Profile
-from formkit.packet import Packet, PacketBuilder
-from formkit.store import Store
-from formkit.validate import applicant_from_values
+from formkit.packet.builder import Packet, PacketBuilder
 from formkit.web.fields import (
     DEVICE_CHECKED,
     DEVICE_FIELD,

@@ -24,7 +24,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
 sys.path.insert(0, str(ROOT))
 
-from formkit.pages import textfit  # noqa: E402
+from formkit.pdf import textfit  # noqa: E402
 
 FORM = (ROOT / "assets" / "forms" / "nes-basvuru-formu.pdf").read_bytes()
 

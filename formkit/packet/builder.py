@@ -2,7 +2,7 @@
 
 Fast path: every page — cover, the two form copies, checklist, payment page — is drawn into ONE reportlab
 canvas, the form's values straight onto the page (no pypdf merging, which costs ~24 ms a page). Static
-parts are made once per process: fonts (formkit.fonts), QR matrices (pages.codes), laid-out static texts
+parts are made once per process: fonts (formkit.pdf.fonts), QR matrices (packet.codes), laid-out static texts
 (pages.layout.fit). With SOURCE_DATE_EPOCH set, reportlab runs in invariant mode and the dates on the pages
 come from it, so the same input gives byte-identical output.
 
@@ -28,26 +28,26 @@ from pypdf import PdfReader, PdfWriter
 from pypdf.errors import PdfReadError, PyPdfError
 from reportlab.pdfgen.canvas import Canvas
 
-from formkit import fonts
+from formkit.acroform.engine import Template
 from formkit.errors import InputError, TemplateError, ValidationError
 from formkit.fileio import write_atomic
-from formkit.forms import Template
+from formkit.input.sources import open_table
+from formkit.input.validate import applicant_from_values
 from formkit.model import Applicant, Problem, Profile, Track
-from formkit.pages import content
-from formkit.pages.checklist import draw_checklist
-from formkit.pages.codes import qr_runs
-from formkit.pages.cover import draw_cover
-from formkit.pages.fastcanvas import PacketCanvas
-from formkit.pages.form import COPY_FIELD, draw_form, form_values
-from formkit.pages.layout import BOLD, MM, PAGE_H, PAGE_W, STAMP_RED, WHITE, FitError, width
-from formkit.pages.payment import draw_payment
-from formkit.pages.textfit import new_canvas
+from formkit.packet import content
+from formkit.packet.checklist import draw_checklist
+from formkit.packet.codes import qr_runs
+from formkit.packet.cover import draw_cover
+from formkit.packet.form import COPY_FIELD, draw_form, form_values
+from formkit.packet.payment import draw_payment
+from formkit.packet.reference import make_ref
+from formkit.pdf import fonts
+from formkit.pdf.fastcanvas import PacketCanvas
+from formkit.pdf.layout import BOLD, MM, PAGE_H, PAGE_W, STAMP_RED, WHITE, FitError, width
+from formkit.pdf.textfit import new_canvas
 from formkit.profile import fee_warning
-from formkit.reference import make_ref
 from formkit.resources import asset
-from formkit.sources import open_table
 from formkit.turkish import ascii_safe, upper
-from formkit.validate import applicant_from_values
 
 MAX_OFFICIAL_BYTES = 20 * 1024 * 1024
 BUILTIN_TEMPLATE = "nes-basvuru-formu.pdf"

@@ -6,7 +6,7 @@ and the packet PDF attached. Messages are built with `email.message.EmailMessage
 CR or LF in data can never reach a header; Message-ID, Date and MIME boundaries are derived from the batch, so
 writing the same message twice gives the same bytes.
 
-`send_outbox` sends the outbox over one reused SMTP connection with a journal (formkit.journal) that makes
+`send_outbox` sends the outbox over one reused SMTP connection with a journal (mail.journal) that makes
 sure no message goes out twice: reconnects when the server drops the line, retries temporary (4xx) answers
 with bounded backoff, records permanent (5xx) answers as failed and goes on with the others. A connection lost
 after a message's last byte was handed over but before the server answered is *uncertain*: it stays in
@@ -48,7 +48,7 @@ from typing import Any, Literal
 from formkit import turkish
 from formkit.errors import InputError, MailError, TemplateError
 from formkit.fileio import write_if_changed
-from formkit.journal import JOURNAL_NAME, Journal, State, scrub
+from formkit.mail.journal import JOURNAL_NAME, Journal, State, scrub
 from formkit.model import Profile, Track
 from formkit.profile import address_lines
 from formkit.resources import asset

@@ -118,7 +118,7 @@ class Table:
     """An applicant table checked by `open_table`; `rows()` streams its rows (it may be called again)."""
 
     path: Path
-    kind: str  # "csv" | "xlsx" | "json" | "sqlite" (formkit.store)
+    kind: str  # "csv" | "xlsx" | "json" | "sqlite" (formkit.input.store)
     headers: tuple[str, ...]
     fields: Mapping[str, str]  # canonical field → the header it was found under
     warnings: tuple[str, ...]
@@ -139,7 +139,7 @@ class Table:
         if self.kind == "xlsx":
             return self._xlsx_rows()
         if self.kind == "sqlite":
-            from formkit.store import read_store  # lazy: formkit.store imports this module
+            from formkit.input.store import read_store  # lazy: formkit.input.store imports this module
 
             return read_store(self.path)
         return self._json_rows()
@@ -201,7 +201,9 @@ def open_table(path: Path, *, encoding: str | None = None) -> Table:
     if not head:
         raise InputError(f"{path}: dosya boş")
     if path.suffix.lower() in {".sqlite", ".sqlite3", ".db"} or head.startswith(b"SQLite format 3\x00"):
-        from formkit.store import open_store  # the web form's store (formkit serve --store); lazy: no cycle
+        from formkit.input.store import (
+            open_store,  # the web form's store (formkit serve --store); lazy: no cycle
+        )
 
         return open_store(path)
     kind = _kind(path, head)

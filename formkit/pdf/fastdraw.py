@@ -21,8 +21,7 @@ from typing import Any
 
 from reportlab.pdfbase import pdfmetrics
 
-from formkit import fonts
-from formkit.pages import textfit
+from formkit.pdf import fonts, textfit
 
 RGB = tuple[float, float, float]
 Rect = tuple[float, float, float, float]

@@ -24,7 +24,7 @@ from pypdf import PdfReader, PdfWriter
 from pypdf.errors import PyPdfError
 
 from formkit.errors import FormkitError
-from formkit.pdfplain import NotPlain, read_plain
+from formkit.pdf.reader import NotPlain, read_plain
 
 _REF = re.compile(rb"(\d+) (\d+) R\b")
 _STREAM = re.compile(rb">>\s*stream(\r\n|\n)")

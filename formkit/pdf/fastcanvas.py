@@ -35,7 +35,7 @@ from reportlab.pdfbase import pdfdoc, pdfmetrics
 from reportlab.pdfbase.ttfonts import FF_NONSYMBOLIC, FF_SYMBOLIC
 from reportlab.pdfgen.canvas import Canvas
 
-from formkit import fonts
+from formkit.pdf import fonts
 
 # Non-ASCII characters assigned first, in this order, in every document (both fonts).
 PRIME = "çğıöşüÇĞİÖŞÜâîûÂÎÛéÉ—–·•→‘’“”…₺"

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from reportlab.pdfgen.canvas import Canvas
 
-from formkit.pages import content
-from formkit.pages.layout import (
+from formkit.packet import content
+from formkit.pdf.layout import (
     ACCENT,
     BOLD,
     BOTTOM_LIMIT,

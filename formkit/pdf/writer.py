@@ -25,7 +25,7 @@ from pypdf.generic import (
     StreamObject,
 )
 
-from formkit.pdfplain import read_plain
+from formkit.pdf.reader import read_plain
 
 
 class Numbering:

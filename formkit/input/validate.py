@@ -18,8 +18,8 @@ from stdnum.tr import tckimlik
 
 from formkit import turkish
 from formkit.errors import ValidationError
+from formkit.input.sources import FIELDS, MOJIBAKE, RawRow, canonical_field
 from formkit.model import Applicant, Problem, Track, mask_digit_runs, mask_tc
-from formkit.sources import FIELDS, MOJIBAKE, RawRow, canonical_field
 
 DEFAULT_SERTIFIKA_SURESI = "3 Yıl"
 DEFAULT_KART_OKUYUCU = "Mini Kart Okuyucu"

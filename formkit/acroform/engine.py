@@ -44,12 +44,12 @@ from pypdf.generic import (
 )
 from reportlab.lib.colors import Color
 
-from formkit import fonts, pdfout
+from formkit import turkish
 from formkit.errors import InputError, TemplateError, ValidationError
 from formkit.fileio import write_atomic
 from formkit.model import Problem
-from formkit.pages import fastdraw, textfit
-from formkit.pages.form import as_bool
+from formkit.pdf import fastdraw, fonts, textfit
+from formkit.pdf import writer as pdfout
 
 logging.getLogger("pypdf").addHandler(logging.NullHandler())  # its recovery notes are not the user's business
 
@@ -529,7 +529,7 @@ class Template:
             if kind == "signature":
                 problems.append(Problem(name, "imza alanı doldurulamaz"))
             elif kind == "checkbox":
-                on = as_bool(value) if isinstance(value, str | bool) else None
+                on = turkish.as_bool(value) if isinstance(value, str | bool) else None
                 if on is None and isinstance(value, str) and value in f.info.on_states:
                     on = True
                 if on is None:

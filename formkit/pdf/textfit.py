@@ -15,7 +15,7 @@ from typing import Any
 
 from reportlab.pdfbase import pdfmetrics
 
-from formkit import fonts
+from formkit.pdf import fonts
 
 DEFAULT_SIZE = 10.0
 MIN_SIZE = 6.0

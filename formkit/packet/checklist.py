@@ -6,8 +6,8 @@ import math
 
 from reportlab.pdfgen.canvas import Canvas
 
-from formkit.pages import content
-from formkit.pages.layout import (
+from formkit.packet import content
+from formkit.pdf.layout import (
     BOLD,
     BOTTOM_LIMIT,
     CONTENT_W,

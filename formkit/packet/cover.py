@@ -20,9 +20,9 @@ from __future__ import annotations
 from reportlab.pdfgen.canvas import Canvas
 
 from formkit.model import Track
-from formkit.pages import content
-from formkit.pages.codes import code128_width, draw_code128, draw_qr
-from formkit.pages.layout import (
+from formkit.packet import content
+from formkit.packet.codes import code128_width, draw_code128, draw_qr
+from formkit.pdf.layout import (
     ACCENT,
     BOLD,
     BOTTOM_LIMIT,

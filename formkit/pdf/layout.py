@@ -17,8 +17,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
-from formkit import fonts
-from formkit.pages import textfit
+from formkit.pdf import fonts, textfit
 
 MM = 72.0 / 25.4
 PAGE_W: float = A4[0]

@@ -2,7 +2,7 @@
 
 `formkit serve --store DIR` writes each valid submission into `DIR/basvurular.sqlite` (one row per T.C.
 number: a corrected submission replaces the earlier one). `formkit batch` reads that file like a CSV:
-`formkit.sources.open_table` hands `.sqlite`/`.db` files to `open_store`, and `read_store` yields RawRows
+`input.sources.open_table` hands `.sqlite`/`.db` files to `open_store`, and `read_store` yields RawRows
 with the canonical field names, numbered like a spreadsheet (header = row 1). sqlite3 errors become
 InputError here.
 """
@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from formkit.errors import InputError
-from formkit.sources import RawRow, Table
+from formkit.input.sources import RawRow, Table
 
 STORE_FILENAME = "basvurular.sqlite"
 SCHEMA_VERSION = 1

@@ -15,10 +15,10 @@ from typing import Any
 from reportlab.lib.colors import Color
 from reportlab.lib.pagesizes import A4
 
-from formkit import fonts, turkish
+from formkit import turkish
 from formkit.errors import ValidationError
 from formkit.model import Applicant, Problem
-from formkit.pages import textfit
+from formkit.pdf import fonts, textfit
 
 PAGE_W, PAGE_H = A4
 MARGIN_X = 42.0
@@ -187,21 +187,6 @@ FORM_FIELDS, _CELLS, _BARS, _MARKS = _build()
 _BY_NAME = {f.name: f for f in FORM_FIELDS}
 CHECKBOX_NAMES = tuple(f.name for f in FORM_FIELDS if f.kind == "checkbox")
 
-_TRUE = {"true", "evet", "yes", "on", "1", "x"}
-_FALSE = {"false", "hayır", "hayir", "no", "off", "0", ""}
-
-
-def as_bool(value: str | bool) -> bool | None:
-    """A check box value: True/False, or "Evet"/"Hayır", "Yes"/"Off", ... (None when not a yes/no word)."""
-    if isinstance(value, bool):
-        return value
-    word = turkish.lower(value.strip())
-    if word in _TRUE:
-        return True
-    if word in _FALSE:
-        return False
-    return None
-
 
 def form_values(applicant: Applicant, today: date) -> dict[str, str | bool]:
     """The built-in form's values for one applicant (a first application, dated `today`)."""
@@ -246,7 +231,7 @@ def layout_values(values: Mapping[str, str | bool], copy_label: str = "") -> lis
             problems.append(Problem(name, "formda böyle bir alan yok"))
             continue
         if spec.kind == "checkbox":
-            on = as_bool(value)
+            on = turkish.as_bool(value)
             if on is None:
                 problems.append(Problem(name, f"onay kutusu için evet/hayır bekleniyor, {value!r} verildi"))
             elif on:
@@ -288,7 +273,7 @@ def draw_form(
 
     interactive=False: the values are drawn straight in (raises ValidationError when one cannot fit).
     interactive=True: empty AcroForm fields are added instead and `values`/`copy_label` are not used: the
-    fillable template is filled by `formkit.forms.fill`, which draws Turkish text with the embedded font.
+    fillable template is filled by `acroform.engine.fill`, which draws Turkish text with the embedded font.
     """
     regular, bold = fonts.register()
     laid = [] if interactive else layout_values(values, copy_label)

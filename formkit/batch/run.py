@@ -29,11 +29,11 @@ from typing import Any, TypeVar
 from formkit import __version__
 from formkit.errors import FormkitError, InputError
 from formkit.fileio import remove_temporaries, write_atomic
+from formkit.input.sources import RawRow, open_table
+from formkit.input.validate import validate_stream
 from formkit.model import Applicant, Problem, Profile, redact_tc
-from formkit.packet import PacketBuilder, packet_ref, write_packet
-from formkit.pdfjoin import JoinWriter
-from formkit.sources import RawRow, open_table
-from formkit.validate import validate_stream
+from formkit.packet.builder import PacketBuilder, packet_ref, write_packet
+from formkit.pdf.join import JoinWriter
 
 MANIFEST = "manifest.json"
 ERRORS = "errors.csv"

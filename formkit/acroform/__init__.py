@@ -1,0 +1,1 @@
+"""The form engine: read AcroForm templates, fill values, flattened and editable output."""

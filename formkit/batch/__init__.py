@@ -1,0 +1,1 @@
+"""Rows to packets in parallel, the manifest, errors and print files."""

@@ -1,0 +1,1 @@
+"""Where applicant data comes from: tables (CSV, spreadsheets, JSON), validation, the web form's store."""

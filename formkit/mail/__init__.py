@@ -1,0 +1,1 @@
+"""E-mails: compose, outbox, SMTP sending with a never-twice journal."""
