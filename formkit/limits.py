@@ -38,7 +38,9 @@ class Limit:
 
 MAX_ROWS = Limit("FORMKIT_MAX_ROWS", 100_000, "satır")
 MAX_COLUMNS = Limit("FORMKIT_MAX_COLUMNS", 200, "sütun")
-MAX_CELL_CHARS = Limit("FORMKIT_MAX_CELL_CHARS", 10_000, "karakter")
+# A resource limit, far above any field's own length limit (formkit.input.validate.MAX_LENGTH): a 100 KB
+# address is a problem of its row, named by field; a 800 MB cell refuses the file before memory runs out.
+MAX_CELL_CHARS = Limit("FORMKIT_MAX_CELL_CHARS", 1_000_000, "karakter")
 # A workbook's parts once unpacked: calamine holds a sheet in memory at ≈ 1.6 × its XML size
 # (bench/read_sheets.py: 80 MB of sheet XML, 100,000 rows → +129 MB), so this bounds memory to ≈ 350 MB.
 MAX_UNPACKED_MB = Limit("FORMKIT_MAX_UNPACKED_MB", 200, "MB")

@@ -328,6 +328,7 @@ def test_rows_columns_and_cell_limits_name_their_variable(
         open_table(path)
     monkeypatch.delenv("FORMKIT_MAX_COLUMNS")
 
+    monkeypatch.setenv("FORMKIT_MAX_CELL_CHARS", "10000")
     huge = [list(HEADER), applicant_row(0)]
     huge[1][9] = "Ç" * 20_000
     xlsx.write_bytes(_xlsx_bytes(huge))  # type: ignore[arg-type]

@@ -333,6 +333,7 @@ def test_json_size_and_value_limits(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     with pytest.raises(InputError, match=r"JSON dosyası çok büyük.*FORMKIT_MAX_JSON_MB"):
         open_table(write(tmp_path / "buyuk.json", '[{"ad": "' + "a" * 1_100_000 + '"}]'))
     monkeypatch.delenv("FORMKIT_MAX_JSON_MB")
+    monkeypatch.setenv("FORMKIT_MAX_CELL_CHARS", "10000")
     record = dict.fromkeys(REQUIRED_FIELDS, "x") | {"adres": "Ç" * 20_000}
     path = write(tmp_path / "uzun.json", json.dumps(record))
     with pytest.raises(

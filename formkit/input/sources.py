@@ -484,7 +484,7 @@ def _csv_records(reader: Iterator[list[str]]) -> Iterator[tuple[int, list[str]]]
 
 def _csv_lines(path: Path, stream: TextIO) -> Iterator[str]:
     """The stream's lines, each of bounded length: one 800 MB line must not be read into memory at once."""
-    limit = MAX_CELL_CHARS.value * 10
+    limit = MAX_CELL_CHARS.value * 2
     number = 0
     while line := stream.readline(limit + 1):
         number += 1
