@@ -11,9 +11,7 @@ still describes files that exist.
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import json
 import multiprocessing
 import os
@@ -27,6 +25,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from formkit import __version__
+from formkit.batch.errors import ErrorReport
 from formkit.errors import FormkitError, InputError
 from formkit.fileio import remove_temporaries, write_atomic
 from formkit.input.sources import RawRow, open_table
@@ -36,11 +35,10 @@ from formkit.packet.builder import PacketBuilder, packet_ref, write_packet
 from formkit.pdf.join import JoinWriter
 
 MANIFEST = "manifest.json"
-ERRORS = "errors.csv"
+ERRORS = "errors.csv"  # formkit.batch.errors.CSV_NAME
 PACKETS = "packets"
 PRINT = "print"
 PRINT_CHUNK = 500  # packets per joined print file
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _CHUNK_ROWS = 4  # rows per task sent to a worker: fewer round trips, still fine-grained progress
 _MANIFEST_EVERY = 2.0  # seconds between manifest rewrites during a run
 
@@ -115,7 +113,7 @@ def run(
     result = BatchResult(out_dir=out_dir, warnings=list(table.warnings), rows=total)
     writer = _ManifestWriter(out_dir, identity, table.warnings)
     plan = _PrintPlan(out_dir, options.duplex, old.print_files)
-    problems: list[tuple[int, Problem]] = []
+    report = ErrorReport(table.fields, workbook=table.is_spreadsheet)  # errors.csv (+ .xlsx), user's headers
     current_pdfs: set[str] = set()
     build_id = _build_identity(options)
     writer.write()  # from the start, the folder says which batch it holds
@@ -133,7 +131,7 @@ def run(
                 current_pdfs.add(entry["pdf"])
             elif entry["status"] == "failed":
                 result.failed += 1
-                problems.append((entry["row"], Problem("", entry["reason"], row=entry["row"])))
+                report.add(entry["row"], [Problem("", entry["reason"], row=entry["row"])])
             plan.settle(entry)
             plan.advance(runner)
             writer.maybe_write()
@@ -154,7 +152,7 @@ def run(
                         yield _Task(raw.row, outcome, key)
                 else:
                     result.invalid += 1
-                    problems.extend((raw.row, p) for p in outcome)
+                    report.add(raw.row, outcome, raw.values)
                     settle(_invalid_entry(raw, outcome))
 
         for _row, entry in _build_all(tasks(), runner):
@@ -167,7 +165,7 @@ def run(
     _delete_packets(out_dir, old.pdfs - current_pdfs)
     result.print_files = [out_dir / p["file"] for p in writer.print_files]
     writer.write()
-    _write_errors(out_dir / ERRORS, sorted(problems, key=lambda item: item[0]))
+    report.write(out_dir)
     result.seconds = time.perf_counter() - started
     return result
 
@@ -324,20 +322,6 @@ class _ManifestWriter:
         write_atomic(self.path, self._pieces())
         self.last = time.monotonic()
         self.interval = max(_MANIFEST_EVERY, 20 * (self.last - started))
-
-
-def _neutralise(cell: str) -> str:
-    """OWASP CSV injection defence: a cell a spreadsheet would run as a formula starts with a quote."""
-    return "'" + cell if cell.startswith(_FORMULA_START) else cell
-
-
-def _write_errors(path: Path, problems: list[tuple[int, Problem]]) -> None:
-    buffer = io.StringIO()
-    out = csv.writer(buffer, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
-    out.writerow(["satır", "alan", "hata"])
-    for row, problem in problems:
-        out.writerow([str(row), _neutralise(problem.field), _neutralise(redact_tc(problem.message))])
-    write_atomic(path, ("\ufeff" + buffer.getvalue()).encode("utf-8"))
 
 
 # --- building ---------------------------------------------------------------------------------------
