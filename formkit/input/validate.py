@@ -429,8 +429,11 @@ def report(results: Iterable[Result]) -> dict[str, object]:
 
 def summary_line(source: str, results: list[Result]) -> str:
     """One Turkish line after the problems: how many rows, how many valid."""
-    invalid = sum(isinstance(result, list) for _, result in results)
-    total = len(results)
+    return count_line(source, len(results), sum(isinstance(result, list) for _, result in results))
+
+
+def count_line(source: str, total: int, invalid: int) -> str:
+    """summary_line from counts (for a streamed validation)."""
     if not invalid:
         return f"{source}: {total} satır, hepsi geçerli"
     return f"{source}: {total} satır; {total - invalid} geçerli, {invalid} hatalı"
