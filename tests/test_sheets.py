@@ -350,3 +350,14 @@ def test_a_bad_limit_setting_is_one_clear_line(tmp_path: Path, monkeypatch: pyte
     path.write_text(";".join(HEADER) + "\n" + ";".join(applicant_row(0)) + "\n", encoding="utf-8")
     with pytest.raises(InputError, match="FORMKIT_MAX_ROWS='çok': pozitif bir tam sayı olmalı"):
         list(open_table(path).rows())
+
+
+def test_a_truncated_xls_is_one_clear_line(tmp_path: Path) -> None:
+    """Found by fuzzing: calamine panics (a BaseException from Rust) on an .xls cut short."""
+    data = write_xls(tmp_path / "tam.xls", _rows(3)).read_bytes()
+    cut = tmp_path / "yarim.xls"
+    cut.write_bytes(data[:4096])
+    with pytest.raises(
+        InputError, match=r"eski Excel çalışma kitabı \(\.xls\) okunamadı; dosya bozuk olabilir"
+    ):
+        open_table(cut)

@@ -70,8 +70,15 @@ def check_size(path: Path, kind: str) -> None:
         raise InputError(f"{path}: {MAX_UNPACKED_MB.message(f'dosya {size // 1_000_000} MB')}")
 
 
+def _is_panic(exc: BaseException) -> bool:
+    """True for a Rust panic inside calamine (pyo3 raises PanicException, a BaseException, on damaged
+    input: found by fuzzing a truncated .xls). Matched by name: pyo3_runtime is not importable."""
+    return type(exc).__name__ == "PanicException"
+
+
 @contextmanager
 def _workbook(path: Path, kind: str) -> Iterator[Any]:
+    broken = f"{path}: {KIND_NAMES[kind]} okunamadı; dosya bozuk olabilir"
     try:
         # From the open file, not the path: calamine then tells the format by content, not by the name
         # (an .ods saved as "liste.xlsx"). It reads the file into memory; check_size bounded it.
@@ -82,11 +89,19 @@ def _workbook(path: Path, kind: str) -> Iterator[Any]:
             f"{path}: çalışma kitabı parolayla korunuyor; parolayı kaldırıp yeniden kaydedin"
         ) from exc
     except (calamine.CalamineError, OSError, ValueError) as exc:
-        raise InputError(f"{path}: {KIND_NAMES[kind]} okunamadı; dosya bozuk olabilir ({exc})") from exc
+        raise InputError(f"{broken} ({exc})") from exc
+    except BaseException as exc:
+        if _is_panic(exc):
+            raise InputError(broken) from exc
+        raise
     try:
         yield book
     except calamine.CalamineError as exc:
-        raise InputError(f"{path}: {KIND_NAMES[kind]} okunamadı; dosya bozuk olabilir ({exc})") from exc
+        raise InputError(f"{broken} ({exc})") from exc
+    except BaseException as exc:
+        if _is_panic(exc):
+            raise InputError(broken) from exc
+        raise
     finally:
         book.close()
 
