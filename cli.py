@@ -135,9 +135,9 @@ def validate_command(file: str, as_json: bool, encoding: str | None, profile_pat
     """Başvuru listesini (CSV, XLSX, XLS, ODS, JSON) denetle; her sorun için bir satır yaz.
 
     Checks every row of an applicant table, streaming (memory stays flat). The format is told by the
-    file's content. Exit code 0: all rows valid; 1: some rows invalid; 2: the file (or the profile)
-    cannot be used. Limits: FORMKIT_MAX_ROWS, FORMKIT_MAX_COLUMNS, FORMKIT_MAX_CELL_CHARS,
-    FORMKIT_MAX_UNPACKED_MB (see README).
+    file's content; problems name the columns by the file's own headers (--json: canonical field names).
+    Exit code 0: all rows valid; 1: some rows invalid; 2: the file (or the profile) cannot be used.
+    Limits: FORMKIT_MAX_ROWS, FORMKIT_MAX_COLUMNS, FORMKIT_MAX_CELL_CHARS, FORMKIT_MAX_UNPACKED_MB (README).
     """
     if profile_path:
         load_profile(profile_path)
@@ -153,8 +153,8 @@ def validate_command(file: str, as_json: bool, encoding: str | None, profile_pat
     for _raw, result in results:
         if isinstance(result, list):
             invalid += 1
-            for problem in result:
-                click.echo(problem.line())
+            for problem in result:  # named by the user's own header ("T.C. KİMLİK NO"), as in errors.csv
+                click.echo(replace(problem, field=table.header_for(problem.field)).line())
     click.echo(validation.count_line(table.source, total, invalid))
     sys.exit(1 if invalid else 0)
 
