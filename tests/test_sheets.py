@@ -361,3 +361,13 @@ def test_a_truncated_xls_is_one_clear_line(tmp_path: Path) -> None:
         InputError, match=r"eski Excel çalışma kitabı \(\.xls\) okunamadı; dosya bozuk olabilir"
     ):
         open_table(cut)
+
+
+def test_a_zip_with_a_huge_directory_is_refused_before_it_is_parsed(tmp_path: Path) -> None:
+    many = tmp_path / "cok-parcali.xlsx"
+    with zipfile.ZipFile(many, "w") as archive:
+        archive.writestr("xl/workbook.xml", "<workbook/>")
+        for index in range(10_001):
+            archive.writestr(f"x/{index}", b"")
+    with pytest.raises(InputError, match=r"ZIP dizini çok büyük \(10002 parça\); en çok 10000"):
+        open_table(many)

@@ -502,11 +502,11 @@ def _csv_cells(path: Path, stream: TextIO, delimiter: str) -> Iterator[Numbered]
         for number, cells in _csv_records(csv.reader(_csv_lines(path, stream), delimiter=delimiter)):
             if len(cells) > columns:
                 raise InputError(f"{path}: satır {number}: {MAX_COLUMNS.message(f'{len(cells)} sütun var')}")
-            for index, cell in enumerate(cells):
-                if len(cell) > cell_limit:
-                    where = f"satır {number}, {sheets.column_letter(index)} sütunu"
-                    told = MAX_CELL_CHARS.message(f"hücrede {len(cell)} karakter var")
-                    raise InputError(f"{path}: {where}: {told}")
+            if cells and max(map(len, cells)) > cell_limit:
+                index = next(i for i, cell in enumerate(cells) if len(cell) > cell_limit)
+                where = f"satır {number}, {sheets.column_letter(index)} sütunu"
+                told = MAX_CELL_CHARS.message(f"hücrede {len(cells[index])} karakter var")
+                raise InputError(f"{path}: {where}: {told}")
             yield number, cells
     except csv.Error as exc:
         if "field larger than field limit" in str(exc):

@@ -18,15 +18,35 @@ from typing import BinaryIO
 from formkit.errors import InputError
 from formkit.limits import MAX_UNPACKED_MB, MAX_ZIP_RATIO
 
-MAX_MEMBERS = 10_000
+MAX_MEMBERS = 10_000  # parts of a workbook (a real one has a few dozen)
 _RATIO_FROM = 1_000_000  # members smaller than this unpacked are not ratio-checked (tiny XML parts)
 _CHUNK = 1 << 16
 _LOCAL_HEADER = struct.Struct("<4s2B4HL2L2H")  # zip local file header, 30 bytes
 
 
+_END_RECORD = struct.Struct("<4s4H2LH")  # end of central directory, 22 bytes
+_MAX_DIRECTORY = 10_000_000  # bytes of central directory: ≈ 100,000 entries, far above any workbook
+
+
+def _check_directory(path: Path) -> None:
+    """Refuse a zip whose directory is too large before zipfile parses it (it keeps one object per entry):
+    the end record at the file's tail says how many entries and how many bytes the directory holds."""
+    with path.open("rb") as stream:
+        size = stream.seek(0, 2)
+        stream.seek(max(0, size - (_END_RECORD.size + 65_535)))
+        tail = stream.read()
+    at = tail.rfind(b"PK\x05\x06")
+    if at < 0 or at + _END_RECORD.size > len(tail):
+        return  # zipfile reports the file as broken
+    _sig, _disk, _start, _here, entries, directory, _offset, _comment = _END_RECORD.unpack_from(tail, at)
+    if entries > MAX_MEMBERS or directory > _MAX_DIRECTORY:  # 0xFFFF: a zip64 directory, never a workbook's
+        raise InputError(f"{path}: ZIP dizini çok büyük ({entries} parça); en çok {MAX_MEMBERS} kabul edilir")
+
+
 def member_names(path: Path) -> list[str]:
     """The names in a zip file's directory; InputError when it is not a readable zip."""
     try:
+        _check_directory(path)
         with zipfile.ZipFile(path) as archive:
             return archive.namelist()
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
