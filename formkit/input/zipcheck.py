@@ -9,18 +9,22 @@ inflating the file once (≈ 0.3 s for 80 MB of sheet XML).
 
 from __future__ import annotations
 
+import re
 import struct
 import zipfile
 import zlib
 from pathlib import Path
 from typing import BinaryIO
+from xml.parsers.expat import ExpatError
 
 from formkit.errors import InputError
+from formkit.input import extent
 from formkit.limits import MAX_UNPACKED_MB, MAX_ZIP_RATIO
 
 MAX_MEMBERS = 10_000  # parts of a workbook (a real one has a few dozen)
 _RATIO_FROM = 1_000_000  # members smaller than this unpacked are not ratio-checked (tiny XML parts)
 _CHUNK = 1 << 16
+_WORKSHEET = re.compile(r"xl/worksheets/[^/]+\.xml")
 _LOCAL_HEADER = struct.Struct("<4s2B4HL2L2H")  # zip local file header, 30 bytes
 
 
@@ -53,8 +57,9 @@ def member_names(path: Path) -> list[str]:
         raise InputError(f"{path}: bozuk bir ZIP/Excel dosyası, açılamadı ({type(exc).__name__})") from exc
 
 
-def check(path: Path) -> None:
-    """Raise InputError unless every member of the zip unpacks within the limits."""
+def check(path: Path, kind: str = "") -> extent.Extent:
+    """Raise InputError unless every member of the zip unpacks within the limits; return how far the
+    sheets reach (their XML is scanned while it is inflated: formkit.input.extent)."""
     limit = MAX_UNPACKED_MB.value * 1_000_000
     ratio_limit = MAX_ZIP_RATIO.value
     try:
@@ -72,11 +77,16 @@ def check(path: Path) -> None:
                     ratio = info.file_size // max(info.compress_size, 1)
                     told = MAX_ZIP_RATIO.message(f"{info.filename} parçası {ratio} kat sıkıştırılmış")
                     raise InputError(f"{path}: {told}")
+        reach = extent.Extent()
         with path.open("rb") as stream:
             total = 0
             for info in members:
-                total += _inflated_size(path, stream, info, limit - total)
-    except (zipfile.BadZipFile, zlib.error, struct.error, OSError, ValueError) as exc:
+                scanner = _scanner(kind, info.filename, reach)
+                total += _inflated_size(path, stream, info, limit - total, scanner)
+                if scanner is not None:
+                    scanner.close()
+        return reach
+    except (zipfile.BadZipFile, zlib.error, struct.error, OSError, ValueError, ExpatError) as exc:
         raise InputError(f"{path}: bozuk bir ZIP/Excel dosyası, açılamadı ({type(exc).__name__})") from exc
 
 
@@ -85,7 +95,21 @@ def _too_big(path: Path, size: int | None) -> str:
     return f"{path}: {MAX_UNPACKED_MB.message(f'çalışma kitabı açılınca {told}')}"
 
 
-def _inflated_size(path: Path, stream: BinaryIO, info: zipfile.ZipInfo, room: int) -> int:
+def _scanner(kind: str, name: str, reach: extent.Extent) -> extent.XlsxScanner | extent.OdsScanner | None:
+    if kind == "xlsx" and _WORKSHEET.fullmatch(name):
+        return extent.XlsxScanner(reach)
+    if kind == "ods" and name == "content.xml":
+        return extent.OdsScanner(reach)
+    return None
+
+
+def _inflated_size(
+    path: Path,
+    stream: BinaryIO,
+    info: zipfile.ZipInfo,
+    room: int,
+    scanner: extent.XlsxScanner | extent.OdsScanner | None = None,
+) -> int:
     """How many bytes the member really unpacks to; InputError past `room` or past its declared size."""
     stream.seek(info.header_offset)
     header = _LOCAL_HEADER.unpack(stream.read(_LOCAL_HEADER.size))
@@ -95,6 +119,10 @@ def _inflated_size(path: Path, stream: BinaryIO, info: zipfile.ZipInfo, room: in
     left = info.compress_size
     if info.compress_type == zipfile.ZIP_STORED:
         out = left
+        if scanner is not None:
+            while left > 0 and (data := stream.read(min(_CHUNK, left))):
+                left -= len(data)
+                scanner.feed(data)
     elif info.compress_type == zipfile.ZIP_DEFLATED:
         inflater = zlib.decompressobj(-15)
         out = 0
@@ -104,7 +132,10 @@ def _inflated_size(path: Path, stream: BinaryIO, info: zipfile.ZipInfo, room: in
                 break
             left -= len(data)
             while data and not inflater.eof:
-                out += len(inflater.decompress(data, _CHUNK))
+                piece = inflater.decompress(data, _CHUNK)
+                out += len(piece)
+                if scanner is not None:
+                    scanner.feed(piece)
                 data = inflater.unconsumed_tail
                 if out > min(room, info.file_size):
                     break
