@@ -426,3 +426,24 @@ def test_an_ods_with_repeated_cells_is_refused_before_it_is_laid_out(tmp_path: P
         archive.writestr("content.xml", content)
     with pytest.raises(InputError, match="son dolu satır 1000000; sınır 100000 satır"):
         open_table(path)
+
+
+def test_a_sheet_stored_at_an_unusual_path_is_scanned_too(tmp_path: Path) -> None:
+    """The workbook's rels may name any part as a sheet: every XML part under xl/ is scanned."""
+    source = zipfile.ZipFile(_sparse_xlsx(tmp_path / "uzak.xlsx", "XFD1048576"))
+    moved = tmp_path / "tasinmis.xlsx"
+    with zipfile.ZipFile(moved, "w", zipfile.ZIP_DEFLATED) as archive:
+        for info in source.infolist():
+            data = source.read(info.filename)
+            name = info.filename.replace("worksheets/sheet1.xml", "veri/tablo.xml")
+            archive.writestr(name, data.replace(b"worksheets/sheet1.xml", b"veri/tablo.xml"))
+    with pytest.raises(InputError, match="son dolu satır 1048576"):
+        open_table(moved)
+
+
+def test_xlsb_is_refused_with_what_to_do(tmp_path: Path) -> None:
+    path = tmp_path / "liste.xlsb"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("xl/workbook.bin", b"\x00")
+    with pytest.raises(InputError, match=r"\.xlsb\) okunmuyor; Excel'de açıp 'Farklı Kaydet'"):
+        open_table(path)

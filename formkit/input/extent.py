@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 _REF = re.compile(rb'\sr="([A-Z]{0,3})(\d{1,9})"')
 _OVERLAP = 32  # bytes kept between chunks so a reference cut in two is still seen
+_COMMENTS = re.compile(rb"<!--.*?-->", re.DOTALL)
 
 
 @dataclass
@@ -38,14 +39,32 @@ def column_number(letters: bytes) -> int:
     return number
 
 
+_ROOT = re.compile(rb"<(?![?!])(?:[\w.-]+:)?([\w.-]+)")
+
+
 class XlsxScanner:
-    """Fed a worksheet's XML in chunks; notes the largest row and column any reference names."""
+    """Fed an XML part of a workbook in chunks; when its root element is a worksheet (whatever the part's
+    path), notes the largest row and column any reference names. Other parts (a theme's r="50000") are
+    skipped."""
 
     def __init__(self, extent: Extent) -> None:
         self.extent = extent
         self.tail = b""
+        self.head = b""
+        self.is_sheet: bool | None = None
 
     def feed(self, chunk: bytes) -> None:
+        if self.is_sheet is None:
+            self.head += chunk
+            root = _ROOT.search(_COMMENTS.sub(b"", self.head))
+            if root is None:
+                if len(self.head) > 1 << 16:
+                    self.is_sheet = True  # 64 KB without an element: scan it rather than trust it
+                return
+            self.is_sheet = root.group(1) in (b"worksheet", b"dialogsheet")
+            chunk, self.head = self.head, b""
+        if not self.is_sheet:
+            return
         data = self.tail + chunk
         refs = _REF.findall(data)
         if refs:

@@ -24,7 +24,7 @@ from formkit.limits import MAX_UNPACKED_MB, MAX_ZIP_RATIO
 MAX_MEMBERS = 10_000  # parts of a workbook (a real one has a few dozen)
 _RATIO_FROM = 1_000_000  # members smaller than this unpacked are not ratio-checked (tiny XML parts)
 _CHUNK = 1 << 16
-_WORKSHEET = re.compile(r"xl/worksheets/[^/]+\.xml")
+_WORKSHEET = re.compile(r"xl/.+\.xml")  # every part under xl/: a sheet may live at any path the rels name
 _LOCAL_HEADER = struct.Struct("<4s2B4HL2L2H")  # zip local file header, 30 bytes
 
 
