@@ -447,3 +447,28 @@ def test_xlsb_is_refused_with_what_to_do(tmp_path: Path) -> None:
         archive.writestr("xl/workbook.bin", b"\x00")
     with pytest.raises(InputError, match=r"\.xlsb\) okunmuyor; Excel'de açıp 'Farklı Kaydet'"):
         open_table(path)
+
+
+def test_an_xls_that_reaches_far_is_refused_before_it_is_laid_out(tmp_path: Path) -> None:
+    """A 5.6 KB .xls with a value at IV65536 made calamine lay out 16.7 million cells (1 GB, measured)."""
+    import xlwt
+
+    book = xlwt.Workbook()
+    sheet = book.add_sheet("S")
+    for col, name in enumerate(HEADER):
+        sheet.write(0, col, name)
+    sheet.write(65535, 255, "x")
+    book.save(str(tmp_path / "uzak.xls"))
+    with pytest.raises(InputError, match=r"sayfa 65536 satır × 256 sütun|son dolu sütun IV; sınır 200 sütun"):
+        open_table(tmp_path / "uzak.xls")
+
+
+def test_an_old_office_file_that_is_no_workbook_is_named(tmp_path: Path) -> None:
+    import olefile
+
+    data = write_xls(tmp_path / "gercek.xls", _rows(1)).read_bytes()
+    doc = tmp_path / "mektup.xls"
+    doc.write_bytes(data.replace("Workbook".encode("utf-16-le"), "WordDocu".encode("utf-16-le")))
+    assert olefile.isOleFile(str(doc))
+    with pytest.raises(InputError, match=r"eski bir Office dosyası ama Excel çalışma kitabı değil"):
+        open_table(doc)

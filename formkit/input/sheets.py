@@ -27,7 +27,8 @@ import python_calamine as calamine
 
 from formkit import turkish
 from formkit.errors import InputError
-from formkit.input import zipcheck
+from formkit.input import xlsscan, zipcheck
+from formkit.input.extent import Extent
 from formkit.limits import MAX_CELL_CHARS, MAX_CELLS, MAX_COLUMNS, MAX_ROWS, MAX_UNPACKED_MB
 
 KIND_NAMES = {"xlsx": "Excel çalışma kitabı (.xlsx)", "xls": "eski Excel çalışma kitabı (.xls)",
@@ -64,17 +65,22 @@ def column_letter(index: int) -> str:
 def check_size(path: Path, kind: str) -> None:
     """Refuse a workbook that would unpack past the limits, before any reader touches it."""
     if kind in {"xlsx", "ods"}:
-        reach = zipcheck.check(path, kind)
-        if reach.rows > MAX_ROWS.value + _HEADER_ROOM:
-            raise InputError(f"{path}: {MAX_ROWS.message(f'son dolu satır {reach.rows}')}")
-        if reach.columns > MAX_COLUMNS.value:
-            last = column_letter(reach.columns - 1)
-            raise InputError(f"{path}: {MAX_COLUMNS.message(f'son dolu sütun {last}')}")
-        _check_area(path, reach.rows, reach.columns)
+        _check_reach(path, zipcheck.check(path, kind))
         return
     size = path.stat().st_size  # .xls stores its cells unpacked: the file size bounds them
     if size > MAX_UNPACKED_MB.value * 1_000_000:
         raise InputError(f"{path}: {MAX_UNPACKED_MB.message(f'dosya {size // 1_000_000} MB')}")
+    _check_reach(path, xlsscan.reach(path))
+
+
+def _check_reach(path: Path, reach: Extent) -> None:
+    """Refuse a sheet whose last value lies past the row, column or cell-block limits."""
+    if reach.rows > MAX_ROWS.value + _HEADER_ROOM:
+        raise InputError(f"{path}: {MAX_ROWS.message(f'son dolu satır {reach.rows}')}")
+    if reach.columns > MAX_COLUMNS.value:
+        last = column_letter(reach.columns - 1)
+        raise InputError(f"{path}: {MAX_COLUMNS.message(f'son dolu sütun {last}')}")
+    _check_area(path, reach.rows, reach.columns)
 
 
 def _is_panic(exc: BaseException) -> bool:
