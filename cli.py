@@ -18,7 +18,7 @@ from typing import Any, TypeVar
 
 import click
 
-from formkit import __version__
+from formkit import __version__, texts
 from formkit import profile as profiles
 from formkit.errors import FormkitError, InputError, ValidationError
 from formkit.input import validate as validation
@@ -63,7 +63,7 @@ def load_profile(path: str | None) -> Profile:
 
 
 def warn_fees(profile: Profile) -> None:
-    """Warn once, on stderr, when the profile's fees are stale."""
+    """The stale-fees warning, on stderr: once per command, at the end with its summary (issue 13)."""
     warning = profiles.fee_warning(profile)
     if warning:
         click.echo(warning, err=True)
@@ -318,10 +318,10 @@ def packet_command(
         overrides["baska_marka_cihaz"] = "evet" if baska_marka_cihaz else "hayır"
     applicant = load_applicant(Path(input_path) if input_path else None, overrides)
     profile = load_profile(profile_path)
-    warn_fees(profile)
     official = read_official_form(Path(form_path)) if form_path else None
     packet = build_packet(applicant, profile, official_form=official, editable=editable)
     click.echo(str(write_packet(packet, Path(out_dir))))
+    warn_fees(profile)
 
 
 # --- batch -----------------------------------------------------------------------------------------
@@ -399,7 +399,6 @@ def batch(
     from formkit.packet.builder import read_official_form
 
     profile = load_profile(profile_path)
-    warn_fees(profile)
     official = read_official_form(Path(form_path)) if form_path else None
     options = batches.BatchOptions(
         profile=profile,
@@ -412,17 +411,23 @@ def batch(
     result = batches.run(Path(input_file), Path(out_dir), options, progress=_ProgressLine())
     for warning in result.warnings:
         click.echo(f"uyarı: {warning}", err=True)
-    rate = result.built / result.seconds if result.seconds > 0 else 0.0
     click.echo(
-        f"{result.rows} satır: {result.ok} paket hazır ({result.built} yeni, {result.up_to_date} güncel), "
-        f"{result.invalid} hatalı, {result.failed} başarısız; {result.pages} sayfa; "
-        f"{result.seconds:.1f} sn ({rate:.1f} paket/sn)"
+        texts.batch_summary(
+            rows=result.rows,
+            ok=result.ok,
+            built=result.built,
+            up_to_date=result.up_to_date,
+            invalid=result.invalid,
+            failed=result.failed,
+            pages=result.pages,
+            seconds=result.seconds,
+        )
     )
     if result.print_files:
-        count = len(result.print_files)
-        click.echo(f"baskı: {result.print_files[0].parent} ({count} dosya, toplu yazdırma için)")
+        click.echo(texts.batch_print_files(str(result.print_files[0].parent), len(result.print_files)))
     if result.invalid or result.failed:
-        click.echo(f"hatalar: {Path(out_dir) / batches.ERRORS}", err=True)
+        click.echo(texts.batch_errors_file(str(Path(out_dir) / batches.ERRORS)), err=True)
+    warn_fees(profile)
     sys.exit(result.exit_code)
 
 
@@ -470,8 +475,7 @@ def mail_command(
     profile = load_profile(profile_path)
     result = mail.write_outbox(
         folder, profile, outbox=outbox, sender=sender, max_size=size, texts_dir=texts_dir
-    )
-    warn_fees(profile)  # the messages quote the profile's fees
+    )  # no fee warning here: `batch` gave it once for this run's packets
     for refusal in result.refused:
         click.echo(f"reddedildi: {refusal.line()}", err=True)
     for path in result.removed:
