@@ -107,3 +107,140 @@ def fee_warning(valid_from: date, price_change: date, fees_url: str) -> str:
         f"{price_change:%d.%m.%Y} tarihinde değişti. Güncel tutarı {fees_url or 'Kamu SM'} "
         "adresinden kontrol edip profili güncelleyin."
     )
+
+
+# --- click's own messages ---------------------------------------------------------------------------
+# click wraps every message it prints in gettext but ships no Turkish catalogue: formkit.cli_tr installs
+# this one. Keys are click's msgids exactly (a test checks that every msgid of the installed click is here,
+# so a click upgrade that adds or rewords one fails loudly); the placeholders are click's own, and a
+# translation may leave one out (str.format ignores unused names) when Turkish reads better without it.
+
+CLICK: dict[str, str] = {
+    # help pages
+    "Usage:": "Kullanım:",
+    "Options": "Seçenekler",
+    "Commands": "Komutlar",
+    "Positional arguments": "Argümanlar",
+    "Show this message and exit.": "Bu yardımı göster ve çık.",
+    "Show the version and exit.": "Sürümü göster ve çık.",
+    "%(prog)s, version %(version)s": "%(prog)s, sürüm %(version)s",
+    "default: {default}": "varsayılan: {default}",
+    "env var: {var}": "ortam değişkeni: {var}",
+    "required": "zorunlu",
+    "(dynamic)": "(değişken)",
+    "deprecated": "kullanımdan kalkıyor",
+    "Do you want to continue?": "Devam edilsin mi?",
+    "Confirm the action without prompting.": "İşlemi sormadan onayla.",
+    # usage errors
+    "Error: {message}": "Hata: {message}",
+    "Try '{command} {option}' for help.": "Yardım için: '{command} {option}'",
+    "Missing argument": "Eksik argüman",
+    "Missing option": "Eksik seçenek",
+    "Missing parameter": "Eksik parametre",
+    "Missing {param_type}": "Eksik {param_type}",
+    "Missing parameter: {param_name}": "Eksik parametre: {param_name}",
+    "Missing command.": "Komut eksik.",
+    "No such option {name!r}.": "Böyle bir seçenek yok: {name!r}.",
+    "No such command {name!r}.": "Böyle bir komut yok: {name!r}.",
+    "Did you mean {possibility}?": "Bunu mu demek istediniz: {possibility}?",
+    "(Did you mean one of: {possibilities}?)": "(Bunlardan biri mi: {possibilities}?)",
+    "Invalid value: {message}": "Geçersiz değer: {message}",
+    "Invalid value for {param_hint}: {message}": "{param_hint} için geçersiz değer: {message}",
+    "Got unexpected extra argument ({args})": "Beklenmeyen fazla argüman ({args})",
+    "Got unexpected extra arguments ({args})": "Beklenmeyen fazla argümanlar ({args})",
+    "Option {name!r} does not take a value.": "{name!r} seçeneği değer almaz.",
+    "Option {name!r} requires an argument.": "{name!r} seçeneği bir değer ister.",
+    "Option {name!r} requires {nargs} arguments.": "{name!r} seçeneği {nargs} değer ister.",
+    "Argument {name!r} takes {nargs} values.": "{name!r} argümanı {nargs} değer alır.",
+    "Invalid start character for option ({option})": "Seçenek geçersiz bir karakterle başlıyor ({option})",
+    "Takes {nargs} values but 1 was given.": "{nargs} değer alır ama 1 değer verildi.",
+    "Takes {nargs} values but {len} were given.": "{nargs} değer alır ama {len} değer verildi.",
+    "Value must be an iterable.": "Değer bir liste olmalı.",
+    "Aborted!": "Durduruldu!",
+    "unknown error": "bilinmeyen hata",
+    "Could not open file {filename!r}: {message}": "{filename!r} dosyası açılamadı: {message}",
+    # values (types)
+    "file": "dosya",
+    "directory": "klasör",
+    "path": "yol",
+    "{name} {filename!r} does not exist.": "{name} bulunamadı: {filename!r}.",
+    "{name} {filename!r} is a file.": "{name} bekleniyordu, {filename!r} bir dosya.",
+    "{name} {filename!r} is a directory.": "{name} bekleniyordu, {filename!r} bir klasör.",
+    "{name} {filename!r} is not readable.": "{name} okunamıyor: {filename!r}.",
+    "{name} {filename!r} is not writable.": "{name} yazılamıyor: {filename!r}.",
+    "{name} {filename!r} is not executable.": "{name} çalıştırılamıyor: {filename!r}.",
+    "{value!r} is not a valid {number_type}.": "{value!r} geçerli bir sayı değil.",
+    "{value} is not in the range {range}.": "{value} izin verilen aralıkta değil ({range}).",
+    "{value!r} is not a valid boolean. Recognized values: {states}": (
+        "{value!r} evet/hayır değeri değil. Tanınan değerler: {states}"
+    ),
+    "{value!r} is not a valid UUID.": "{value!r} geçerli bir UUID değil.",
+    "{value!r} is not {choice}.": "{value!r} geçerli değil; olabilecek: {choice}.",
+    "{value!r} is not one of {choices}.": "{value!r} geçerli değil; olabilecekler: {choices}.",
+    "Choose from:\n\t{choices}": "Şunlardan biri:\n\t{choices}",
+    "Choice({choices})": "Seçim({choices})",
+    "{value!r} does not match the format {format}.": "{value!r} şu biçimde değil: {format}.",
+    "{value!r} does not match the formats {formats}.": "{value!r} şu biçimlerin hiçbirinde değil: {formats}.",
+    "{len_type} values are required, but {len_value} was given.": (
+        "{len_type} değer gerekli, ama {len_value} değer verildi."
+    ),
+    "{len_type} values are required, but {len_value} were given.": (
+        "{len_type} değer gerekli, ama {len_value} değer verildi."
+    ),
+    # prompts and terminal
+    "Repeat for confirmation": "Onaylamak için yeniden girin",
+    "Error: The two entered values do not match.": "Hata: Girilen iki değer aynı değil.",
+    "Error: invalid input": "Hata: geçersiz giriş",
+    "Press any key to continue...": "Devam etmek için bir tuşa basın...",
+    "Unknown color {colour!r}": "Bilinmeyen renk {colour!r}",
+    "{editor}: Editing failed": "{editor}: düzenleme başarısız",
+    "{editor}: Editing failed: {e}": "{editor}: düzenleme başarısız: {e}",
+    "Windows error: {error}": "Windows hatası: {error}",
+    "Unknown standard stream '{name}'": "Bilinmeyen standart akış '{name}'",
+    "d": "g",  # progress bar: days
+    "Shell completion is not supported for Bash versions older than 4.4.": (
+        "Kabuk tamamlama Bash 4.4'ten eski sürümlerde desteklenmez."
+    ),
+    "Couldn't detect Bash version, shell completion is not supported.": (
+        "Bash sürümü anlaşılamadı; kabuk tamamlama desteklenmez."
+    ),
+    # programming errors in a command's definition (never seen by a user of a correct formkit)
+    "DeprecationWarning: The command {name!r} is deprecated.{extra_message}": (
+        "Uyarı: {name!r} komutu kullanımdan kalkıyor.{extra_message}"
+    ),
+    "DeprecationWarning: The {param_type} {name!r} is deprecated.{extra_message}": (
+        "Uyarı: {name!r} kullanımdan kalkıyor.{extra_message}"
+    ),
+    "Could not determine name for option with declarations {decls!r}": (
+        "Seçeneğin adı belirlenemedi: {decls!r}"
+    ),
+    "No options defined but a name was passed ({name}). Did you mean to declare an argument instead? "
+    "Did you mean to pass '--{name}'?": "Seçenek tanımlanmadı ama bir ad verildi ({name}); '--{name}'?",
+    "Name '{name}' defined twice": "'{name}' adı iki kez tanımlandı",
+    "Arguments take exactly one parameter declaration, got {length}: {decls}.": (
+        "Bir argüman tek bir tanım alır; {length} verildi: {decls}."
+    ),
+    "Boolean option {decl!r} cannot use the same flag for true/false.": (
+        "{decl!r} evet/hayır seçeneği iki durum için aynı bayrağı kullanamaz."
+    ),
+}
+
+# What click shows in place of a value in help and usage lines ("--jobs INTEGER RANGE", "[OPTIONS]").
+METAVARS: dict[str, str] = {
+    "text": "METİN",
+    "integer": "SAYI",
+    "integer range": "SAYI",
+    "float": "SAYI",
+    "float range": "SAYI",
+    "boolean": "EVET|HAYIR",
+    "uuid": "UUID",
+}
+OPTIONS_METAVAR = "[SEÇENEKLER]"
+SUBCOMMAND_METAVAR = "KOMUT [ARGÜMANLAR]..."
+# Argument names (the Python parameter) → what the usage line shows.
+ARGUMENT_METAVARS: dict[str, str] = {
+    "file": "DOSYA",
+    "input_file": "DOSYA",
+    "folder": "KLASÖR",
+    "template": "ŞABLON",
+}
