@@ -488,13 +488,17 @@ def mail_command(
         folder, profile, outbox=outbox, sender=sender, max_size=size, texts_dir=texts_dir
     )  # no fee warning here: `batch` gave it once for this run's packets
     for refusal in result.refused:
-        click.echo(f"reddedildi: {refusal.line()}", err=True)
+        click.echo(texts.mail_refused(refusal.line()), err=True)
     for path in result.removed:
-        click.echo(f"silindi: {path.name} (satırı artık manifestte yok)", err=True)
-    total = len(result.written) + len(result.unchanged)
+        click.echo(texts.mail_removed(path.name), err=True)
     click.echo(
-        f"{result.outbox}: {total} ileti ({len(result.written)} yeni/değişen, {len(result.unchanged)} aynı), "
-        f"{len(result.refused)} reddedilen, {result.not_ok} paketsiz satır (geçersiz/başarısız)"
+        texts.mail_summary(
+            str(result.outbox),
+            written=len(result.written),
+            unchanged=len(result.unchanged),
+            refused=len(result.refused),
+            not_ok=result.not_ok,
+        )
     )
     sys.exit(result.exit_code)
 
@@ -616,7 +620,7 @@ def send_command(
     for line in summary.lines():
         click.echo(line)
     if dry_run:
-        click.echo(f"deneme: {len(summary.would_send)} ileti gönderilecekti; hiçbir şey gönderilmedi")
+        click.echo(texts.send_dry_run(len(summary.would_send)))
         sys.exit(0)
     sys.exit(summary.exit_code)
 

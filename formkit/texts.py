@@ -97,6 +97,29 @@ def disk_full_in_batch(cause: str, ok: int, recorded: bool, not_done: int, dropp
     )
 
 
+# --- formkit mail / send ---------------------------------------------------------------------------
+
+
+def mail_summary(outbox: str, *, written: int, unchanged: int, refused: int, not_ok: int) -> str:
+    """`formkit mail`'s summary (a rerun that changed nothing reads `0 yeni/değişen, N aynı`)."""
+    return (
+        f"{outbox}: {written + unchanged} ileti ({written} yeni/değişen, {unchanged} aynı), "
+        f"{refused} reddedilen, {not_ok} paketsiz satır (geçersiz/başarısız)"
+    )
+
+
+def mail_refused(line: str) -> str:
+    return f"reddedildi: {line}"
+
+
+def mail_removed(name: str) -> str:
+    return f"silindi: {name} (satırı artık manifestte yok)"
+
+
+def send_dry_run(count: int) -> str:
+    return f"deneme: {count} ileti gönderilecekti; hiçbir şey gönderilmedi"
+
+
 # --- fees -------------------------------------------------------------------------------------------
 
 

@@ -43,7 +43,7 @@ from formkit.input.sources import RawRow, open_table
 from formkit.input.validate import validate_stream
 from formkit.model import Applicant, Problem, Profile, redact_tc
 from formkit.packet.builder import PacketBuilder, packet_ref, write_packet
-from formkit.packet.reference import make_ref
+from formkit.packet.reference import make_ref, reference_key
 from formkit.pdf.join import JoinWriter
 
 MANIFEST = "manifest.json"
@@ -242,10 +242,11 @@ class _Claim:
             nonlocal passes
             passes += 1
             counting = self.counting and passes == 1
+            key = reference_key() if counting else b""
             for raw in rows():
                 if counting:
                     tc = re.sub(r"\.0+$", "", (raw.values.get("tc_kimlik_no") or "").replace(" ", ""))
-                    if len(tc) == 11 and tc.isdigit() and make_ref(tc) in self.refs:
+                    if len(tc) == 11 and tc.isdigit() and make_ref(tc, key) in self.refs:
                         self.shared += 1
                 yield raw
 
