@@ -258,8 +258,11 @@ class _Claim:
             return {}
         problem = None
         old_profile = self.batch.get("profile")
-        if isinstance(old_profile, str) and old_profile != self.options.profile.fingerprint:
-            problem = texts.another_profile(str(self.out_dir), old_profile, self.options.profile.fingerprint)
+        changed = isinstance(old_profile, str) and old_profile != self.options.profile.fingerprint
+        if changed and self.refs:  # every packet there would be made again
+            problem = texts.another_profile(
+                str(self.out_dir), str(old_profile), self.options.profile.fingerprint
+            )
         elif self.counting and 2 * self.shared < len(self.refs):
             problem = texts.another_input(
                 str(self.out_dir),
