@@ -82,15 +82,20 @@ def another_profile(out_dir: str, old: str, new: str) -> str:
     )
 
 
-def disk_full_in_batch(cause: str, ok: int, recorded: bool, not_done: int, dropped: int) -> str:
+def disk_full_in_batch(
+    cause: str, ok: int, recorded: bool, not_done: int, dropped: int, prints_removed: bool = False
+) -> str:
     """A batch stopped on a full disk: what is kept, what is not done, and what to do."""
     kept = (
         f"{ok} paket hazır ve manifest.json'da kayıtlı"
         if recorded
         else "manifest.json yazılamadı; içindeki paketler diskte"
     )
-    if dropped:
-        kept += f" (manifeste yer açmak için son {dropped} paket silindi)"
+    made_room = (["baskı dosyaları"] if prints_removed else []) + (
+        [f"son {dropped} paket"] if dropped else []
+    )
+    if made_room:
+        kept += f" (manifeste yer açmak için {' ve '.join(made_room)} silindi; yeniden üretilir)"
     return (
         f"{cause}\ntoplu iş durdu: {kept}, {not_done} satır yapılmadı. Yer açıp aynı komutu yeniden "
         "çalıştırın: yalnızca kalanlar üretilir"

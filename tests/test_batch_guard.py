@@ -196,3 +196,40 @@ def test_a_real_full_disk_with_worker_processes(tmp_path: Path) -> None:
         assert len(_true_to_disk(out)) == count
     finally:
         subprocess.run(["umount", str(disk)], check=False)
+
+
+def test_when_even_the_manifest_does_not_fit_the_newest_packet_makes_room(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A disk modelled at rename time: after the 3rd packet it is full but for 100 bytes."""
+    source = batchdata.write_csv(tmp_path / "personel.csv", list(batchdata.rows(6)))
+    out = tmp_path / "out"
+    real = os.replace
+    limit: list[int] = []
+
+    def used() -> int:
+        return sum(p.stat().st_size for p in out.rglob("*") if p.is_file() and not p.name.endswith(".tmp"))
+
+    def small_disk(src: str, dst: str | os.PathLike[str]) -> None:
+        target = Path(dst)
+        if not limit and target.parent.name == "packets" and len(list(target.parent.glob("*.pdf"))) == 3:
+            limit.append(used() + 100)
+        if limit:
+            replaced = target.stat().st_size if target.exists() else 0
+            if used() - replaced + Path(src).stat().st_size > limit[0]:
+                raise OSError(errno.ENOSPC, "No space left on device")
+        real(src, dst)
+
+    monkeypatch.setattr(os, "replace", small_disk)
+    stopped = _run("batch", str(source), "-o", str(out), "-j", "1")
+    assert stopped.exit_code == 2, stopped.output
+    assert "2 paket hazır ve manifest.json'da kayıtlı" in stopped.output
+    assert "son 1 paket silindi" in stopped.output and "4 satır yapılmadı" in stopped.output
+    assert len(_true_to_disk(out)) == 2
+    assert [r["status"] for r in _manifest(out)["rows"]] == ["ok", "ok", "pending", "pending"]
+
+    monkeypatch.setattr(os, "replace", real)
+    resumed = _run("batch", str(source), "-o", str(out), "-j", "1")
+    assert resumed.exit_code == 0, resumed.output
+    assert "6 paket hazır (4 yeni, 2 güncel)" in resumed.output
+    assert len(_true_to_disk(out)) == 6

@@ -440,18 +440,23 @@ def _stop_on_full_disk(
 ) -> None:
     """The disk is full: leave a manifest true to the files on disk, then raise DiskFullError.
 
-    Every finished packet is recorded when the manifest can still be written. When it cannot, the newest
-    unrecorded packets are removed (1, then 2, 4, ...) to make room for it, each row going back to pending,
-    until it fits; if none is left to remove, the manifest on disk is the last one written, which lists
-    every packet built before it. Nothing on disk is then unaccounted for, and the rerun builds the rest.
+    Every finished packet is recorded when the manifest can still be written. When it cannot, room is made:
+    first the print files go (derived from the packets; the rerun joins them again), then the newest
+    unrecorded packets (1, then 2, 4, ...), each row going back to pending, until it fits; if nothing is left
+    to remove, the manifest on disk is the last one written, which lists every packet built before it.
     """
     _remove_temporaries(out_dir)
-    recorded, dropped, step = False, 0, 1
+    recorded, dropped, step, prints_removed = False, 0, 1, False
     while not recorded:
         try:
             writer.write()
             recorded = True
         except DiskFullError:
+            if not prints_removed and writer.print_files:
+                for record in writer.print_files:
+                    (out_dir / record["file"]).unlink(missing_ok=True)
+                writer.print_files, prints_removed = [], True
+                continue
             if not writer.unsaved:
                 break
             for _ in range(min(step, len(writer.unsaved))):
@@ -466,7 +471,7 @@ def _stop_on_full_disk(
     not_done = total - writer.settled + dropped
     raise DiskFullError(
         texts.disk_full_in_batch(
-            cause.message, result.ok - dropped, recorded or not dropped, not_done, dropped
+            cause.message, result.ok - dropped, recorded or not dropped, not_done, dropped, prints_removed
         )
     )
 
