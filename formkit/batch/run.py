@@ -54,10 +54,10 @@ PRINT_CHUNK = 500  # packets per joined print file
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _CHUNK_ROWS = 4  # rows per task sent to a worker: fewer round trips, still fine-grained progress
 _MANIFEST_EVERY = 2.0  # seconds between manifest rewrites during a run
-_DISK_FULL = "disk-full"  # a worker's answer for a row it could not write: the run stops, row stays pending
 _HASH_BLOCK = 1 << 20
 
 Progress = Callable[[int, int], None]
+_Built = tuple[list[tuple[int, dict[str, Any]]], str | None]  # a chunk's rows, and why it stopped (disk full)
 _T = TypeVar("_T")
 
 
@@ -128,7 +128,7 @@ def run(
     old = _Previous(previous)
     del previous
     result = BatchResult(out_dir=out_dir, warnings=list(table.warnings), rows=total)
-    writer = _ManifestWriter(out_dir, identity, table.warnings)
+    writer = _TrackedWriter(out_dir, identity, table.warnings)
     plan = _PrintPlan(out_dir, options.duplex, old.print_files)
     problems: list[tuple[int, Problem]] = []
     current_pdfs: set[str] = set()
@@ -173,17 +173,14 @@ def run(
                         result.up_to_date += 1
                         settle(reused)
                     else:
-                        writer.set({"row": raw.row, "status": "pending"})
+                        writer.set(_pending_entry(raw.row))
                         yield _Task(raw.row, outcome, key)
                 else:
                     result.invalid += 1
                     problems.extend((raw.row, p) for p in outcome)
                     settle(_invalid_entry(raw, outcome))
 
-        for _row, entry in _build_all(tasks(), runner):
-            if entry["status"] == _DISK_FULL:
-                stop.append(DiskFullError(entry["reason"]))
-                continue
+        for _row, entry in _build_all(tasks(), runner, lambda reason: stop.append(DiskFullError(reason))):
             if entry["status"] == "ok":
                 result.built += 1
                 writer.unsaved.append((int(entry["row"]), entry["pdf"]))
@@ -400,7 +397,6 @@ class _ManifestWriter:
         self.settled = 0
         self.last = 0.0
         self.interval = _MANIFEST_EVERY
-        self.unsaved: list[tuple[int, str]] = []  # (row, pdf) built since the last write (disk full)
 
     def set(self, entry: dict[str, Any]) -> None:
         if entry["status"] != "pending":
@@ -425,14 +421,30 @@ class _ManifestWriter:
     def write(self) -> None:
         started = time.monotonic()
         write_atomic(self.path, self._pieces())
-        self.unsaved.clear()
         self.last = time.monotonic()
         self.interval = max(_MANIFEST_EVERY, 20 * (self.last - started))
 
 
+class _TrackedWriter(_ManifestWriter):
+    """The manifest writer, also knowing which packets were built since its last successful write: on a
+    full disk those are the ones the manifest on disk does not list yet."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.unsaved: list[tuple[int, str]] = []  # (row, pdf)
+
+    def write(self) -> None:
+        super().write()
+        self.unsaved.clear()
+
+
+def _pending_entry(row: int) -> dict[str, Any]:
+    return {"row": row, "status": "pending"}
+
+
 def _stop_on_full_disk(
     out_dir: Path,
-    writer: _ManifestWriter,
+    writer: _TrackedWriter,
     problems: list[tuple[int, Problem]],
     cause: DiskFullError,
     result: BatchResult,
@@ -462,7 +474,7 @@ def _stop_on_full_disk(
             for _ in range(min(step, len(writer.unsaved))):
                 row, pdf = writer.unsaved.pop()
                 (out_dir / pdf).unlink(missing_ok=True)
-                writer.set({"row": row, "status": "pending"})
+                writer.set(_pending_entry(row))
                 dropped += 1
             step *= 2
             _remove_temporaries(out_dir)
@@ -503,10 +515,13 @@ def _init_worker(options: BatchOptions, packets_dir: Path) -> None:
     _packets_dir = packets_dir
 
 
-def _build_rows(tasks: list[_Task]) -> list[tuple[int, dict[str, Any]]]:
-    """Build, write and describe the packets of a few rows (runs in a worker)."""
+def _build_rows(tasks: list[_Task]) -> _Built:
+    """Build, write and describe the packets of a few rows (runs in a worker).
+
+    Also returns why it stopped early, when the disk is full (the chunk's remaining rows stay pending).
+    """
     assert _builder is not None and _packets_dir is not None
-    results = []
+    results: list[tuple[int, dict[str, Any]]] = []
     for task in tasks:
         try:
             packet = _builder.build(task.applicant)
@@ -530,8 +545,7 @@ def _build_rows(tasks: list[_Task]) -> list[tuple[int, dict[str, Any]]]:
                 "key": task.key,
             }
         except DiskFullError as exc:  # not this row's fault: stop here, the rest of the chunk stays pending
-            results.append((task.row, {"row": task.row, "status": _DISK_FULL, "reason": exc.message}))
-            break
+            return results, exc.message
         except FormkitError as exc:
             entry = {
                 "row": task.row,
@@ -545,7 +559,7 @@ def _build_rows(tasks: list[_Task]) -> list[tuple[int, dict[str, Any]]]:
                 "reason": f"paket oluşturulamadı ({type(exc).__name__})",
             }
         results.append((task.row, entry))
-    return results
+    return results, None
 
 
 def _chunks(tasks: Iterable[_Task], size: int) -> Iterator[list[_Task]]:
@@ -603,24 +617,35 @@ class _Runner:
             self.pool.shutdown(wait=True, cancel_futures=kind is not None)
 
 
-def _build_all(tasks: Iterable[_Task], runner: _Runner) -> Iterator[tuple[int, dict[str, Any]]]:
+def _build_all(
+    tasks: Iterable[_Task], runner: _Runner, disk_full: Callable[[str], None]
+) -> Iterator[tuple[int, dict[str, Any]]]:
     """Yield (row, manifest entry) as packets are finished, keeping a bounded number of tasks in flight.
 
-    Bounded in flight means memory stays flat however long the input.
+    Bounded in flight means memory stays flat however long the input. A chunk that stopped on a full disk
+    is reported to `disk_full` after its finished rows (the caller then stops handing out tasks).
     """
-    running: set[Future[list[tuple[int, dict[str, Any]]]]] = set()
+    running: set[Future[_Built]] = set()
+
+    def collect(
+        finished: set[Future[_Built]],
+    ) -> Iterator[tuple[int, dict[str, Any]]]:
+        for future in finished:
+            results, stopped = future.result()
+            yield from results
+            if stopped is not None:
+                disk_full(stopped)
+
     for chunk in _chunks(tasks, _CHUNK_ROWS):
         running.add(runner.submit(_build_rows, chunk))
         if len(running) >= (runner.jobs * 4 if runner.jobs > 1 else 1):
             finished, pending = wait(running, return_when=FIRST_COMPLETED)
             running = set(pending)
-            for future in finished:
-                yield from future.result()
+            yield from collect(finished)
     while running:
         finished, pending = wait(running, return_when=FIRST_COMPLETED)
         running = set(pending)
-        for future in finished:
-            yield from future.result()
+        yield from collect(finished)
 
 
 # --- print files ------------------------------------------------------------------------------------
