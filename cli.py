@@ -24,7 +24,7 @@ from formkit import profile as profiles
 from formkit.errors import FormkitError, InputError, ValidationError
 from formkit.input import validate as validation
 from formkit.input.sources import open_table
-from formkit.input.validate import validate_all
+from formkit.input.validate import validate_stream
 from formkit.model import Profile
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -136,26 +136,30 @@ def profile_check(file: str | None) -> None:
 @profile_option
 @reports_errors
 def validate_command(file: str, as_json: bool, encoding: str | None, profile_path: str | None) -> None:
-    """Başvuru listesini (CSV, XLSX, JSON) denetle; her sorun için bir satır yaz.
+    """Başvuru listesini (CSV, XLSX, XLS, ODS, JSON) denetle; her sorun için bir satır yaz.
 
-    Her satırı denetler. Çıkış kodu 0: bütün satırlar geçerli; 1: bazı satırlar hatalı;
-    2: dosya (ya da profil) kullanılamıyor.
+    Her satırı akış hâlinde denetler (bellek sabit kalır); biçim dosyanın içeriğinden anlaşılır.
+    Çıkış kodu 0: bütün satırlar geçerli; 1: bazı satırlar hatalı; 2: dosya (ya da profil) kullanılamıyor.
+    Sınırlar: FORMKIT_MAX_ROWS, FORMKIT_MAX_COLUMNS, FORMKIT_MAX_CELL_CHARS, FORMKIT_MAX_UNPACKED_MB (README).
     """
     if profile_path:
         load_profile(profile_path)
     table = open_table(Path(file), encoding=encoding)
     for warning in table.warnings:
         click.echo(f"uyarı: {warning}", err=True)
-    results = validate_all(table.rows())
-    summary = validation.report(results)
+    total, results = validate_stream(table.rows)
     if as_json:
+        summary = validation.report(results)
         click.echo(json.dumps(summary, ensure_ascii=False, indent=2))
-    else:
-        for _raw, result in results:
-            for problem in result if isinstance(result, list) else []:
+        sys.exit(1 if summary["invalid"] else 0)
+    invalid = 0
+    for _raw, result in results:
+        if isinstance(result, list):
+            invalid += 1
+            for problem in result:
                 click.echo(problem.line())
-        click.echo(validation.summary_line(table.source, results))
-    sys.exit(1 if summary["invalid"] else 0)
+    click.echo(validation.count_line(table.source, total, invalid))
+    sys.exit(1 if invalid else 0)
 
 
 # --- fields / fill ---------------------------------------------------------------------------------
@@ -257,6 +261,27 @@ _APPLICANT_OPTIONS: tuple[tuple[str, str, str], ...] = (
 )
 
 
+# The option a user types for each canonical field, for messages ("--tc: ...", not "tc_kimlik_no: ...").
+OPTION_FOR_FIELD: dict[str, str] = {
+    **{field: option for option, field, _ in _APPLICANT_OPTIONS},
+    "baska_marka_cihaz": "--baska-marka-cihaz",
+}
+
+
+def _name_options(exc: ValidationError, from_options: set[str], input_path: str | None) -> ValidationError:
+    """The packet command's problems, each naming the option the user typed (or would type) for it.
+
+    A value given as an option, or any field when there is no --input file, is named by its option;
+    a problem of the --input file keeps the file's own row and field.
+    """
+    problems = []
+    for problem in exc.problems:
+        if problem.field in OPTION_FOR_FIELD and (input_path is None or problem.field in from_options):
+            problem = replace(problem, field=OPTION_FOR_FIELD[problem.field], source=None, row=None)
+        problems.append(problem)
+    return ValidationError(problems)
+
+
 def _applicant_options(func: F) -> F:
     for option, field, help_text in reversed(_APPLICANT_OPTIONS):
         func = click.option(option, field, default=None, help=help_text)(func)
@@ -321,7 +346,10 @@ def packet_command(
     overrides = {name: value for name, value in fields.items() if value is not None}
     if baska_marka_cihaz is not None:
         overrides["baska_marka_cihaz"] = "evet" if baska_marka_cihaz else "hayır"
-    applicant = load_applicant(Path(input_path) if input_path else None, overrides)
+    try:
+        applicant = load_applicant(Path(input_path) if input_path else None, overrides)
+    except ValidationError as exc:
+        raise _name_options(exc, set(overrides), input_path) from exc
     profile = load_profile(profile_path)
     official = read_official_form(Path(form_path)) if form_path else None
     packet = build_packet(applicant, profile, official_form=official, editable=editable)
