@@ -233,3 +233,13 @@ def test_when_even_the_manifest_does_not_fit_the_newest_packet_makes_room(
     assert resumed.exit_code == 0, resumed.output
     assert "6 paket hazır (4 yeni, 2 güncel)" in resumed.output
     assert len(_true_to_disk(out)) == 6
+
+
+def test_one_person_repeated_does_not_make_another_file_the_same_list(tmp_path: Path) -> None:
+    first = batchdata.write_csv(tmp_path / "a.csv", list(batchdata.rows(4)))
+    out = tmp_path / "out"
+    assert _run("batch", str(first), "-o", str(out), "-j", "1").exit_code == 0
+    repeated = [batchdata.applicant_row(0)] * 3 + list(batchdata.rows(3, start=30))
+    other = batchdata.write_csv(tmp_path / "b.csv", repeated)
+    refused = _run("batch", str(other), "-o", str(out), "-j", "1")
+    assert refused.exit_code == 2 and "yalnızca 1 tanesi var" in refused.output
