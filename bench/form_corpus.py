@@ -12,8 +12,9 @@ Scoring:
 - flattened: a text or choice field is right when its value (for an (export, display) choice, the display
   text) is found, whitespace ignored, in the text pypdfium2 extracts inside one of its widgets' rectangles;
   a check box or radio group is right when the rendered pixels inside its "on" widget differ from the
-  same tool's flattening of the form with no values.
-- editable: the output is read back with pypdf; a field is right when its /V is the value given (text),
+  same tool's flattening of the form with every button set off.
+- editable: the output is read back with pypdf, from each page's widgets to their fields (full names);
+  a field is right when its /V is the value given (text),
   the on state (buttons), or the export value or display text (choices).
 A form a tool refuses (exception, or every field left out) counts all its fields wrong and as refused.
 PyMuPDF (AGPL) is imported only here, optionally. PyPDFForm 6 has no flattening (no flattened column).
@@ -43,6 +44,7 @@ from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject  # noqa:
 from bench.fetch_form_corpus import CORPUS, MANIFEST, local_name  # noqa: E402
 
 WORDS = ("Işığ", "Çöğ", "Şüİ", "Ğıç", "Ömü")
+BUTTONS = ("checkbox", "radio")
 
 
 @dataclass
@@ -168,10 +170,16 @@ def formkit_fill(data: bytes, fields: list[Field], flatten: bool) -> bytes:
     return template.fill(values, flatten=flatten)
 
 
-def formkit_empty(data: bytes) -> bytes:
+def formkit_empty(data: bytes, fields: list[Field]) -> bytes:
     from formkit.acroform import engine
 
-    return engine.Template.from_bytes(data, source="corpus").fill({}, flatten=True)
+    off: dict[str, str | bool] = {
+        f.name: False if f.kind == "checkbox" else "" for f in fields if f.kind in BUTTONS
+    }
+    template = engine.Template.from_bytes(data, source="corpus")
+    if hasattr(engine, "fill_partial"):
+        return engine.fill_partial(template, off, flatten=True).pdf
+    return template.fill(off, flatten=True)
 
 
 def pypdfform_fill(data: bytes, fields: list[Field], flatten: bool) -> bytes:
@@ -221,16 +229,22 @@ def pymupdf_fill(data: bytes, fields: list[Field], flatten: bool) -> bytes:
     return out
 
 
-def pymupdf_empty(data: bytes) -> bytes:
+def pymupdf_empty(data: bytes, fields: list[Field]) -> bytes:
     import pymupdf
 
+    buttons = {f.name for f in fields if f.kind in BUTTONS}
     doc = pymupdf.open(stream=data, filetype="pdf")
+    for page in doc:
+        for w in page.widgets():
+            if w.field_name in buttons:
+                w.field_value = False
+                w.update()
     doc.bake()
     out: bytes = doc.tobytes()
     return out
 
 
-TOOLS: dict[str, tuple[Callable[..., bytes], Callable[[bytes], bytes] | None]] = {
+TOOLS: dict[str, tuple[Callable[..., bytes], Callable[..., bytes] | None]] = {
     "formkit": (formkit_fill, formkit_empty),
     "pypdfform": (pypdfform_fill, None),
     "pymupdf": (pymupdf_fill, pymupdf_empty),
@@ -286,16 +300,37 @@ def score_flat(out: bytes, empty: bytes, fields: list[Field]) -> list[bool]:
     return right
 
 
-def score_editable(out: bytes, fields: list[Field]) -> list[bool]:
-    """Per field: does pypdf read back the value given?"""
+def read_values(data: bytes) -> dict[str, str]:
+    """Full field name → /V as text, found from the widgets of every page (pypdf's get_fields keys by /TM)."""
+    out: dict[str, str] = {}
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        got = PdfReader(io.BytesIO(out), strict=False).get_fields() or {}
+        reader = PdfReader(io.BytesIO(data), strict=False)
+        for page in reader.pages:
+            for annot in _get(page, "/Annots") or []:
+                w = annot.get_object()
+                if not isinstance(w, DictionaryObject) or w.get("/Subtype") != "/Widget":
+                    continue
+                terminal = w if "/T" in w else _get(w, "/Parent")
+                parts, node = [], terminal
+                for _ in range(64):
+                    if node is None:
+                        break
+                    if _get(node, "/T") is not None:
+                        parts.append(str(_get(node, "/T")))
+                    node = _get(node, "/Parent")
+                value = _inherited(terminal, "/V")
+                if parts and value is not None:
+                    out.setdefault(".".join(reversed(parts)), str(value))
+    return out
+
+
+def score_editable(out: bytes, fields: list[Field]) -> list[bool]:
+    """Per field: is the value given read back (as /V of the field its widgets belong to)?"""
+    got = read_values(out)
     right = []
     for f in fields:
-        entry = got.get(f.name)
-        value = entry.get("/V") if entry is not None else None
-        value = str(value) if value is not None else ""
+        value = got.get(f.name, "")
         if f.kind == "text":
             right.append(value == f.value)
         elif f.kind in ("checkbox", "radio"):
@@ -362,7 +397,7 @@ def main() -> None:
                         warnings.simplefilter("ignore")
                         out = fill(data, fields, mode == "flat")
                         right = (
-                            score_flat(out, empty_fill(data), fields)  # type: ignore[misc]
+                            score_flat(out, empty_fill(data, fields), fields)  # type: ignore[misc]
                             if mode == "flat"
                             else score_editable(out, fields)
                         )
