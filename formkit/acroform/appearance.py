@@ -13,8 +13,6 @@ import io
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from reportlab.lib.colors import Color
-
 from formkit.acroform.tree import Field, PageBox
 from formkit.acroform.values import ButtonValue, Entry, TextValue, layout
 from formkit.pdf import fastdraw, fonts, textfit
@@ -142,6 +140,8 @@ def _defaults(fields: Iterable[Field]) -> list[Entry]:
 
 def _reportlab_overlay(draws: dict[int, list[Draw]], order: list[int], pages: tuple[PageBox, ...]) -> bytes:
     """Text outside the font pack's repertoire: a reportlab document subsets the fonts for this record."""
+    from reportlab.lib.colors import Color  # imported here: most fills never need it (start-up time)
+
     buf = io.BytesIO()
     box = pages[order[0]].box
     canvas = textfit.new_canvas(buf, (box[2], box[3]))

@@ -19,10 +19,8 @@ Why it is shaped like this:
 from __future__ import annotations
 
 import io
-import json
 import logging
 import threading
-import tomllib
 import warnings
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -263,6 +261,8 @@ def fill_partial(
 
 def load_values(path: Path | str) -> dict[str, str | bool]:
     """A values file: a JSON object of field name → text or true/false (nested objects give dotted names)."""
+    import json
+
     path = Path(path)
     try:
         data = json.loads(path.read_text(encoding="utf-8-sig"))
@@ -299,6 +299,8 @@ def write_pdf(path: Path | str, data: bytes) -> Path:
 
 def load_map(path: Path | str) -> dict[str, str]:
     """A map file: `[fields]` table of canonical record field → template field name."""
+    import tomllib
+
     path = Path(path)
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
