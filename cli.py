@@ -3,6 +3,10 @@
 Every FormkitError becomes its one-line-per-problem message on stderr and its exit code; nothing else
 reaches the user as a traceback (set FORMKIT_DEBUG=1 to see one). Everything the user reads is Turkish,
 click's own messages included (formkit.cli_tr); help texts are the commands' docstrings and option help.
+
+Imports: only click, the Turkish texts and the error tree at the top. Each command imports the modules it
+uses inside its function, so `formkit fill` does not pay for the profile, spreadsheet or mail code at
+start-up (see bench/bench_fill_cli.py). Keep new commands that way.
 """
 
 from __future__ import annotations
@@ -15,17 +19,15 @@ from collections.abc import Callable
 from dataclasses import replace
 from functools import wraps
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from formkit import __version__, cli_tr, texts
-from formkit import profile as profiles
 from formkit.errors import FormkitError, InputError, ValidationError
-from formkit.input import validate as validation
-from formkit.input.sources import open_table
-from formkit.input.validate import validate_stream
-from formkit.model import Profile
+
+if TYPE_CHECKING:
+    from formkit.model import Profile
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -62,11 +64,15 @@ def reports_errors(func: F) -> F:
 
 def load_profile(path: str | None) -> Profile:
     """Load the --profile file (or the built-in one)."""
+    from formkit import profile as profiles
+
     return profiles.load(Path(path) if path else None)
 
 
 def warn_fees(profile: Profile) -> None:
     """The stale-fees warning, on stderr: once per command, at the end with its summary (issue 13)."""
+    from formkit import profile as profiles
+
     warning = profiles.fee_warning(profile)
     if warning:
         click.echo(warning, err=True)
@@ -108,6 +114,8 @@ profile_file = click.argument("file", required=False, type=click.Path(dir_okay=F
 @reports_errors
 def profile_show(file: str | None) -> None:
     """Profili okunaklı yazdır: IBAN dörtlü gruplar, tutarlar TL biçiminde, toplam hesaplanmış."""
+    from formkit import profile as profiles
+
     profile = load_profile(file)
     click.echo(profiles.describe(profile))
     warn_fees(profile)
@@ -118,6 +126,8 @@ def profile_show(file: str | None) -> None:
 @reports_errors
 def profile_check(file: str | None) -> None:
     """Profili denetle: IBAN, tutarlar, https adresleri, zorunlu anahtarlar. Hata varsa çıkış kodu 2."""
+    from formkit import profile as profiles
+
     profile = load_profile(file)
     click.echo(f"profil geçerli: {profile.path or f'(yerleşik) {profiles.DEFAULT_PROFILE}'}")
     warn_fees(profile)
@@ -142,6 +152,10 @@ def validate_command(file: str, as_json: bool, encoding: str | None, profile_pat
     Çıkış kodu 0: bütün satırlar geçerli; 1: bazı satırlar hatalı; 2: dosya (ya da profil) kullanılamıyor.
     Sınırlar: FORMKIT_MAX_ROWS, FORMKIT_MAX_COLUMNS, FORMKIT_MAX_CELL_CHARS, FORMKIT_MAX_UNPACKED_MB (README).
     """
+    from formkit.input import validate as validation
+    from formkit.input.sources import open_table
+    from formkit.input.validate import validate_stream
+
     if profile_path:
         load_profile(profile_path)
     table = open_table(Path(file), encoding=encoding)
@@ -211,12 +225,22 @@ def fields_command(template: str, as_json: bool) -> None:
 @click.option("--map", "map_path", type=click.Path(dir_okay=False), help="Alan eşlemesi (TOML, [fields]).")
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="Çıktı PDF dosyası.")
 @click.option("--editable", is_flag=True, help="Alanları bırak (düzenlenebilir); verilmezse düzleştirilir.")
+@click.option(
+    "--strict", is_flag=True,
+    help="Bir değer bile kullanılamazsa hiçbir şey yazma (çıkış kodu 2); verilmezse sığanlar doldurulur, "
+    "sığmayanlar tek tek bildirilir (çıkış kodu 1).",
+)  # fmt: skip
 @reports_errors
-def fill_command(template: str, data_path: str, map_path: str | None, output: str, editable: bool) -> None:
+def fill_command(
+    template: str, data_path: str, map_path: str | None, output: str, editable: bool, strict: bool
+) -> None:
     """Bir PDF formunu JSON değerleriyle doldurur; varsayılan çıktı baskıya hazır (düzleştirilmiş).
 
-    --editable verilirse alanlar korunur (düzenlenebilir çıktı). Çıktı yolu var olan bir aygıt, FIFO,
-    klasör ya da sembolik bağlantıysa üzerine yazılmaz.
+    --editable verilirse alanlar korunur (düzenlenebilir çıktı). Kullanılamayan bir değer (bilinmeyen alan,
+    sığmıyor, hiçbir yazı tipinde olmayan karakter) alanıyla bildirilir ve dışarıda bırakılır, gerisi
+    doldurulur, çıkış kodu 1 olur; --strict verilirse hiçbir şey yazılmaz. Hiçbir şeyi değiştirmeyen bir
+    doldurma da bildirilir (çıkış kodu 1). Çıktı yolu var olan bir aygıt, FIFO, klasör ya da sembolik
+    bağlantıysa üzerine yazılmaz.
     """
     from formkit.acroform import engine as forms
 
@@ -227,12 +251,21 @@ def fill_command(template: str, data_path: str, map_path: str | None, output: st
     try:
         if map_path:
             values = forms.apply_map(parsed, values, forms.load_map(map_path))
-        pdf = forms.fill(parsed, values, flatten=not editable)
+        result = parsed.fill_partial(values, flatten=not editable, strict=strict)
     except ValidationError as exc:  # name the values file in every line
         raise ValidationError([replace(p, source=p.source or data_path) for p in exc.problems]) from exc
-    path = forms.write_pdf(output, pdf)
+    path = forms.write_pdf(output, result.pdf)
+    for problem in result.problems:
+        click.echo(f"hata: {replace(problem, source=problem.source or data_path).line()}", err=True)
+    if not result.changed:
+        click.echo(
+            f"uyarı: {data_path}: hiçbir alan doldurulmadı; çıktı şablonla aynı değerleri taşıyor", err=True
+        )
     kind = "düzenlenebilir" if editable else "düzleştirilmiş"
-    click.echo(f"{path} yazıldı ({kind}, {len(pdf) // 1024} KB)")
+    left = f"; {len(result.problems)} değer kullanılamadı" if result.problems else ""
+    click.echo(f"{path} yazıldı ({kind}, {len(result.pdf) // 1024} KB{left})")
+    if result.problems or not result.changed:
+        sys.exit(1)
 
 
 # --- packet ----------------------------------------------------------------------------------------
