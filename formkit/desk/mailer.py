@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import string
+import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email import policy as email_policy
@@ -58,8 +59,37 @@ def sent_files(folder: Path) -> dict[str, str]:
         return {entry.file: entry.updated for entry in journal.entries() if entry.state is State.SENT}
 
 
+def _stamp(path: Path) -> tuple[int, int]:
+    try:
+        info = path.stat()
+    except OSError:
+        return (-1, -1)
+    return (info.st_mtime_ns, info.st_size)
+
+
+_CACHE: dict[Path, tuple[tuple[object, ...], dict[str, Mailed]]] = {}
+_CACHE_LOCK = threading.Lock()
+
+
 def mailed(folder: Path, refs: list[str]) -> dict[str, Mailed]:
-    """For each packet reference, when its (first) e-mail was sent, else when it was put in the outbox."""
+    """For each packet reference, when its (first) e-mail was sent, else when it was put in the outbox.
+
+    Reading every message's Date header costs a file open per packet: the answer is kept per process until
+    the outbox folder or the journal changes (a new or replaced .eml changes the folder's mtime).
+    """
+    key = (_stamp(outbox(folder)), _stamp(folder / JOURNAL_NAME), tuple(refs))
+    with _CACHE_LOCK:
+        cached = _CACHE.get(folder)
+    if cached is not None and cached[0] == key:
+        return cached[1]
+    result = _mailed(folder, refs)
+    with _CACHE_LOCK:
+        _CACHE.clear()  # one folder per process in practice: memory stays flat
+        _CACHE[folder] = (key, result)
+    return result
+
+
+def _mailed(folder: Path, refs: list[str]) -> dict[str, Mailed]:
     sent = sent_files(folder)
     box = outbox(folder)
     out: dict[str, Mailed] = {}

@@ -144,6 +144,7 @@ class Store:
     def __init__(self, folder: Path, *, sync: bool = True) -> None:
         self.folder = folder
         self.path = folder / STORE_NAME
+        self._applicants: tuple[str | None, list[Applicant]] | None = None
         if not folder.is_dir():
             raise DeskError(f"{folder}: klasör yok; önce `formkit batch ... -o {folder}` çalıştırın")
         try:
@@ -234,10 +235,12 @@ class Store:
         return None if row is None else _applicant(row)
 
     def applicants(self) -> list[Applicant]:
-        """Every applicant of the batch, in row order."""
-        return [
-            _applicant(r) for r in self.query_all(f"SELECT {_APPLICANT_COLUMNS} FROM applicants ORDER BY row")
-        ]
+        """Every applicant of the batch, in row order (kept until the manifest changes)."""
+        stamp = self.meta("manifest")
+        if self._applicants is None or self._applicants[0] != stamp:
+            rows = self.query_all(f"SELECT {_APPLICANT_COLUMNS} FROM applicants ORDER BY row")
+            self._applicants = (stamp, [_applicant(r) for r in rows])
+        return list(self._applicants[1])
 
     # --- events --------------------------------------------------------------------------------------
 
@@ -290,8 +293,11 @@ def _applicant(row: tuple[object, ...]) -> Applicant:
     ref, number, name, ad, soyad, track, tc, e_posta, pdf, made = row
     return Applicant(
         ref=str(ref), row=int(str(number)), name=str(name), ad=str(ad), soyad=str(soyad),
-        track=Track(str(track)), masked_tc=str(tc), e_posta=str(e_posta), pdf=str(pdf), made=str(made),
+        track=_TRACKS[str(track)], masked_tc=str(tc), e_posta=str(e_posta), pdf=str(pdf), made=str(made),
     )  # fmt: skip
+
+
+_TRACKS = {track.value: track for track in Track}  # a dict lookup: Track(value) is slow for 10,000 rows
 
 
 def _progress(rows: list[tuple[str, ...]]) -> Progress:

@@ -47,6 +47,7 @@ IDLE_MINUTES = 30
 MAX_HOURS = 10
 MAX_BODY_BYTES = 8 * 1024
 LOGIN_LIMIT = RateLimit(capacity=5, per_seconds=60)
+LIST_LIMIT = 300  # rows shown at once; the filters narrow the rest down
 FILTERS = {
     "hepsi": "Hepsi",
     "bekleyen": "Teslim bekleyen",
@@ -185,7 +186,8 @@ def create_app(
             lists = store.query_all("SELECT id, at, count FROM dispatches ORDER BY id DESC LIMIT 20")
         shown_rows = [r for r in rows if _matches(r, key)]
         return render(
-            "desk.html", code, result=result, rows=shown_rows, total=len(rows), summary=status.summary(rows),
+            "desk.html", code, result=result, rows=shown_rows[:LIST_LIMIT], matching=len(shown_rows),
+            total=len(rows), summary=status.summary(rows),
             filters=FILTERS, current=key, local_time=local_time,
             lists=[(int(i), local_time(str(at)), int(n)) for i, at, n in lists],
             notice=session.pop("notice", None),
