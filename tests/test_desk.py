@@ -411,3 +411,54 @@ def test_set_password_from_stdin_stores_only_a_scrypt_hash(folder: Path) -> None
 def test_desk_commands_have_turkish_help(command: str) -> None:
     result = run(command, "--help")
     assert result.exit_code == 0 and "DIR" in result.output
+
+
+def test_reminders_go_out_through_send_once_and_survive_a_mail_rerun(folder: Path) -> None:
+    from tests.mail_support import smtp_server
+
+    aile = ref_of(folder, "aile-hekimi")
+    run("receive", str(folder), aile)
+    assert run("remind", str(folder), "--after", "7").exit_code == 0
+    reminder = folder / "outbox" / f"{aile}-hatirlatma-1.eml"
+    written = reminder.read_bytes()
+
+    # `formkit mail` run again clears messages it does not know; `remind` writes the unsent one back.
+    assert run("mail", str(folder)).exit_code == 0
+    assert not reminder.exists()
+    again = run("remind", str(folder), "--after", "7")
+    assert "yeniden yazıldı" in again.output and "0 hatırlatma giden kutusuna yazıldı" in again.output
+    assert reminder.read_bytes() == written
+
+    with smtp_server() as server:
+        args = ["send", str(folder), "--smtp-host", "127.0.0.1", "--smtp-port", str(server.port)]
+        result = run(*args, "--retry-delay", "0.01", "--timeout", "5")
+        assert result.exit_code == 0, result.output
+        received = server.handler.received
+        reminders = [r.message for r in received if r.message["Subject"].startswith("Hatırlatma")]
+        assert (
+            len(reminders) == ROWS // 4 * 3 - 1 + 1
+        )  # kurum ×4 and aile-hekimi ×2 (one received, no receipt)
+        assert len(received) == ROWS + len(reminders)
+        count = len(received)
+        assert run(*args, "--timeout", "5").exit_code == 0
+        assert len(server.handler.received) == count  # the journal: never twice
+    data = json.loads(run("status", str(folder), "--json").stdout)
+    assert all(a["mail_sent"] for a in data["applicants"])
+    assert {a["reminders"] for a in data["applicants"] if a["track"] != "bireysel"} == {1}
+
+
+def test_a_folder_without_a_batch_is_one_line_and_exit_2(tmp_path: Path) -> None:
+    for args in (["status", str(tmp_path / "yok")], ["receive", str(tmp_path), "ABCD-EFGH1"]):
+        result = run(*args)
+        assert result.exit_code == 2
+        assert result.output.startswith("hata: ") and "formkit batch" in result.output
+        assert "Traceback" not in result.output
+    assert not (tmp_path / "desk.sqlite").exists()
+    (tmp_path / "manifest.json").write_text("{bozuk", encoding="utf-8")
+    result = run("status", str(tmp_path))
+    assert result.exit_code == 2 and "geçerli bir JSON değil" in result.output
+
+
+def test_the_store_is_private_to_its_user(folder: Path) -> None:
+    run("status", str(folder))
+    assert (folder / "desk.sqlite").stat().st_mode & 0o077 == 0

@@ -30,6 +30,9 @@ class Reminders:
     written: list[tuple[Applicant, Path, list[str]]] = field(default_factory=list)  # who, file, missing
     refused: list[str] = field(default_factory=list)  # one Turkish line each
     not_mailed: int = 0  # waiting applicants whose packet has no e-mail yet
+    restored: list[Path] = field(
+        default_factory=list
+    )  # recorded reminders that vanished unsent, written again
 
     @property
     def exit_code(self) -> int:
@@ -50,7 +53,20 @@ def remind(
     progress = store.all_progress()
     mailed = mailer.mailed(folder, [a.ref for a in applicants])
     batch = mailer.batch_id(folder, store.meta("batch_id") or "")
+    sent_files = mailer.sent_files(folder)
     result = Reminders()
+
+    def write(applicant: Applicant, number: int, kinds: list[str], mailed_at: str, when: datetime) -> Path:
+        missing = desk_texts.missing_words(kinds)
+        values = {
+            "eksik": "\n".join(f"- {word}" for word in missing),
+            "posta_tarihi": local_time(mailed_at)[:10],
+        }
+        return mailer.write_reminder(
+            folder, profile, applicant, batch=batch, number=number, subject=desk_texts.reminder_subject,
+            text=desk_texts.reminder_text, values=values, when=when,
+        )  # fmt: skip
+
     for applicant in applicants:
         state = progress.get(applicant.ref)
         kinds = state.missing_kinds(applicant.track) if state else _all_missing(applicant.track)
@@ -60,6 +76,19 @@ def remind(
         if sent is None:
             result.not_mailed += 1
             continue
+        if state and state.reminders:
+            latest = state.reminders[-1]
+            if not (mailer.outbox(folder) / latest.detail).exists() and latest.detail not in sent_files:
+                # recorded but gone before it was sent (e.g. a later `formkit mail` cleared the outbox):
+                # the same message again, same date and Message-ID
+                try:
+                    number = len(state.reminders)
+                    path = write(applicant, number, kinds, sent.at, parse_time(latest.at))
+                except MailError as exc:
+                    result.refused.append(f"{applicant.ref} {applicant.display_name}: {exc.message}")
+                else:
+                    result.restored.append(path)
+                continue
         last = state.reminders[-1].at if state and state.reminders else sent.at
         if parse_time(last) > due or parse_time(sent.at) > due:
             continue
@@ -69,23 +98,15 @@ def remind(
             claimed = store.add(db, applicant.ref, REMINDED, now, who, name)
         if not claimed:  # another run wrote this one
             continue
-        missing = desk_texts.missing_words(kinds)
-        values = {
-            "eksik": "\n".join(f"- {word}" for word in missing),
-            "posta_tarihi": local_time(sent.at)[:10],
-        }
         try:
-            path = mailer.write_reminder(
-                folder, profile, applicant, batch=batch, number=number, subject=desk_texts.reminder_subject,
-                text=desk_texts.reminder_text, values=values, when=now,
-            )  # fmt: skip
+            path = write(applicant, number, kinds, sent.at, now)
         except MailError as exc:
             with store.transaction() as db:  # not written: free the claim so a later run tries again
                 db.execute("DELETE FROM events WHERE ref = ? AND kind = ? AND detail = ?",
                            (applicant.ref, REMINDED, name))  # fmt: skip
             result.refused.append(f"{applicant.ref} {applicant.display_name}: {exc.message}")
             continue
-        result.written.append((applicant, path, missing))
+        result.written.append((applicant, path, desk_texts.missing_words(kinds)))
     return result
 
 
@@ -99,6 +120,7 @@ def summary(result: Reminders, after_days: int, folder: Path) -> list[str]:
         f"hatırlatma: {path.name} → {a.display_name} ({a.ref}); eksik: {', '.join(missing)}"
         for a, path, missing in result.written
     ]
+    lines += [f"yeniden yazıldı (gönderilmeden silinmişti): {path.name}" for path in result.restored]
     lines += [f"yazılamadı: {line}" for line in result.refused]
     lines.append(
         f"{len(result.written)} hatırlatma giden kutusuna yazıldı ({after_days} gün kuralı)"

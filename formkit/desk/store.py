@@ -147,7 +147,10 @@ class Store:
         self._applicants: tuple[str | None, list[Applicant]] | None = None
         if not folder.is_dir():
             raise DeskError(f"{folder}: klasör yok; önce `formkit batch ... -o {folder}` çalıştırın")
+        manifest_stamp(folder)  # not a batch folder: say so before creating anything in it
         try:
+            if not self.path.exists():  # names and e-mail addresses: readable by this user only (KVKK)
+                self.path.touch(mode=0o600)
             self.db = sqlite3.connect(
                 self.path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False
             )
@@ -162,7 +165,7 @@ class Store:
                     if statement.strip():
                         self.db.execute(statement)
                 self.db.execute(f"PRAGMA user_version = {_SCHEMA_VERSION}")
-        except sqlite3.Error as exc:
+        except (sqlite3.Error, OSError) as exc:
             raise DeskError(f"{self.path}: durum dosyası açılamadı ({exc})") from exc
         if sync:
             self.sync()

@@ -238,8 +238,11 @@ def create_app(
     def list_pdf(number: int) -> Response:
         from formkit.desk import texts
 
-        with lock:
-            listing = dispatch.recorded(store, number)
+        try:
+            with lock:
+                listing = dispatch.recorded(store, number)
+        except DeskError:
+            return error_page(404)
         pdf = dispatch.render(listing, profile, texts.load(profile))
         response = Response(pdf, mimetype="application/pdf")
         response.headers["Content-Disposition"] = f'inline; filename="{listing.file_name}"'
@@ -251,7 +254,8 @@ def create_app(
 
     @app.errorhandler(DeskError)
     def desk_error(exc: DeskError) -> Response:
-        return error_page(404 if "--again" in exc.message else 500, text="; ".join(exc.lines()))
+        log.error("masa: %s", "; ".join(exc.lines()))
+        return error_page(500, text="; ".join(exc.lines()))
 
     @app.after_request
     def headers(response: Response) -> Response:
