@@ -462,3 +462,14 @@ def test_a_folder_without_a_batch_is_one_line_and_exit_2(tmp_path: Path) -> None
 def test_the_store_is_private_to_its_user(folder: Path) -> None:
     run("status", str(folder))
     assert (folder / "desk.sqlite").stat().st_mode & 0o077 == 0
+
+
+def test_a_profile_without_a_desk_table_dispatches_but_cannot_remind(folder: Path, tmp_path: Path) -> None:
+    text = profiles.default_path().read_text(encoding="utf-8")
+    plain = tmp_path / "masasiz.toml"
+    plain.write_text(text[: text.index("[desk]")], encoding="utf-8")
+    result = run("remind", str(folder), "--after", "1", "--profile", str(plain))
+    assert result.exit_code == 2 and "desk.reminder_text: eksik" in result.output
+    run("receive", str(folder), ref_of(folder, "kurum"))
+    result = run("dispatch", str(folder), "--profile", str(plain))
+    assert result.exit_code == 0 and len(pdf_text(Path(result.stdout.strip().splitlines()[-1]))) == 1

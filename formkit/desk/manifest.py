@@ -18,7 +18,7 @@ from formkit.errors import InputError
 from formkit.model import Track, mask_digit_runs, redact_tc
 
 MANIFEST_NAME = "manifest.json"
-MAX_MANIFEST_BYTES = 512 * 1024 * 1024  # ≈ 600 bytes a row: far beyond any province's staff
+MAX_MANIFEST_BYTES = 128 * 1024 * 1024  # ≈ 600 bytes a row: 200,000 rows, beyond any province's staff
 
 
 @dataclass(frozen=True)

@@ -44,32 +44,44 @@ class DeskTexts:
         return [words[kind] for kind in kinds]
 
 
-def load(profile: Profile) -> DeskTexts:
-    """The `[desk]` table of the profile's file; a ProfileError names every bad key."""
+def load(profile: Profile, *, reminder: bool = False) -> DeskTexts:
+    """The `[desk]` table of the profile's file; a ProfileError names every bad key.
+
+    With `reminder`, the reminder's keys must be there (`formkit remind`); without, a profile with no `[desk]`
+    table is fine (no cover letter, nothing else printed from it).
+    """
     path = Path(profile.path) if profile.path else profiles.default_path()
     try:
         info = path.stat()
     except OSError as exc:
         raise ProfileError(f"{path}: profil okunamadı ({exc.strerror or exc})") from exc
-    return _load(path, info.st_size, info.st_mtime_ns)
+    texts = _load(path, info.st_size, info.st_mtime_ns)
+    if reminder:
+        missing = [key for key in REMINDER_KEYS if not getattr(texts, key)]
+        if missing:
+            raise ProfileError(
+                "\n".join(f"{path}: desk.{key}: eksik (hatırlatma e-postası için gerekli)" for key in missing)
+            )
+    return texts
+
+
+REMINDER_KEYS = ("source", "reminder_subject", "reminder_text", "missing_form", "missing_receipt")
 
 
 @lru_cache(maxsize=4)
 def _load(path: Path, _size: int, _mtime: int) -> DeskTexts:
     try:
-        table = tomllib.loads(path.read_text(encoding="utf-8")).get("desk")
+        table = tomllib.loads(path.read_text(encoding="utf-8")).get("desk", {})
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise ProfileError(f"{path}: profil okunamadı ({exc})") from exc
     if not isinstance(table, dict):
-        raise ProfileError(f"{path}: desk: tablo eksik (hatırlatma ve gönderim metinleri)")
+        raise ProfileError(f"{path}: desk: bir tablo olmalı ([desk])")
     problems: list[str] = []
 
-    def text(key: str, allowed: frozenset[str], *, required: bool = True) -> str:
+    def text(key: str, allowed: frozenset[str]) -> str:
         value = table.get(key, "")
-        if not isinstance(value, str) or (required and not value.strip()):
-            problems.append(
-                f"{path}: desk.{key}: {'metin olmalı' if not isinstance(value, str) else 'eksik'}"
-            )
+        if not isinstance(value, str):
+            problems.append(f"{path}: desk.{key}: metin olmalı")
             return ""
         template = string.Template(value)
         if not template.is_valid():
@@ -89,8 +101,8 @@ def _load(path: Path, _size: int, _mtime: int) -> DeskTexts:
         reminder_text=text("reminder_text", mail),
         missing_form=text("missing_form", frozenset()),
         missing_receipt=text("missing_receipt", frozenset()),
-        cover_letter_subject=text("cover_letter_subject", COVER_PLACEHOLDERS, required=False),
-        cover_letter=text("cover_letter", COVER_PLACEHOLDERS, required=False),
+        cover_letter_subject=text("cover_letter_subject", COVER_PLACEHOLDERS),
+        cover_letter=text("cover_letter", COVER_PLACEHOLDERS),
     )
     if problems:
         raise ProfileError("\n".join(problems))

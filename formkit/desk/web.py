@@ -125,10 +125,13 @@ def create_app(
         if request.endpoint in ("login", "login_post", "static"):
             return None
         if signed_in() is None:
-            if request.method != "GET" or request.accept_mimetypes.best == "application/json":
-                return error_page(
-                    401, "Giriş gerekli", "Oturumunuz yok ya da süresi doldu; yeniden giriş yapın."
-                )
+            message = "Oturumunuz yok ya da süresi doldu; sayfayı yenileyip yeniden giriş yapın."
+            if request.accept_mimetypes.best == "application/json":
+                response = jsonify({"ok": False, "message": message, "missing": []})
+                response.status_code = 401
+                return response
+            if request.method != "GET":
+                return error_page(401, "Giriş gerekli", message)
             return redirect(url_for("login"))
         return None
 
