@@ -80,6 +80,7 @@ def test_scanner_keystrokes_and_enter_show_the_answer_in_green_or_red(
     assert "İlknur IĞDIR" in result.locator(".who").inner_text()
     assert "Kurum ödemeli" in result.inner_text() and "Eksik yok" in result.inner_text()
     assert page.input_value("#ref") == ""  # cleared for the next scan
+    assert page.locator(f"#r-{kurum} .received").inner_text() != "-"  # the list follows without a reload
     assert page.evaluate("document.activeElement.id") == "ref"
     color = page.evaluate("getComputedStyle(document.getElementById('sonuc')).backgroundColor")
     assert color == "rgb(10, 107, 45)"  # green

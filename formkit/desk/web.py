@@ -217,9 +217,12 @@ def create_app(
             result = {"ok": False, "message": exc.message, "missing": []}
         else:
             a = answer.applicant
+            p = answer.progress
             result = {
                 "ok": not answer.missing, "ref": a.ref, "name": a.display_name, "track": a.track.label,
                 "missing": answer.missing, "message": answer.message(), "outcome": answer.outcome.value,
+                "received": local_time(p.received.at) if p.received else "",
+                "receipt": local_time(p.receipt.at) if p.receipt else "",
             }  # fmt: skip
             log.info("okutma: %s %s", a.ref, answer.outcome.value)
         return jsonify(result) if wants_json else page(result)

@@ -22,6 +22,12 @@
       box.append(line("missing", answer.missing.length ? "Eksik: " + answer.missing.join(", ") : "Eksik yok"));
     }
     box.append(line("message", answer.message));
+    const row = answer.ref ? document.getElementById("r-" + answer.ref) : null;
+    if (row) {  // the list below follows the scan without a reload
+      row.querySelector(".received").textContent = answer.received || "-";
+      if (answer.receipt) { row.querySelector(".receipt").textContent = answer.receipt; }
+      row.querySelector(".missing").textContent = answer.missing.join(", ");
+    }
   }
 
   form.addEventListener("submit", async function (event) {
