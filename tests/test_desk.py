@@ -473,3 +473,16 @@ def test_a_profile_without_a_desk_table_dispatches_but_cannot_remind(folder: Pat
     run("receive", str(folder), ref_of(folder, "kurum"))
     result = run("dispatch", str(folder), "--profile", str(plain))
     assert result.exit_code == 0 and len(pdf_text(Path(result.stdout.strip().splitlines()[-1]))) == 1
+
+
+def test_a_long_name_is_set_smaller_not_cut(tmp_path: Path) -> None:
+    from formkit.desk import dispatch, texts
+
+    long_name = "Ayşegül Şükriye Gülşen İlknur Çiğdem Karaağaçlıoğlu Öztürkmenoğulları"
+    item = dispatch.Item("ABCD-EFGH1", long_name, "100******52", "kurum")
+    listing = dispatch.Dispatch(3, "2026-12-02T09:00:00+00:00", "test", (item,))
+    profile = profiles.load(None)
+    path = tmp_path / "liste.pdf"
+    path.write_bytes(dispatch.render(listing, profile, texts.load(profile)))
+    (page,) = pdf_text(path)
+    assert long_name in page and "Liste no: 3" in page and "02.12.2026" in page

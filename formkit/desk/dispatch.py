@@ -30,6 +30,7 @@ from formkit.profile import address_lines
 
 FOLDER = "kamusm"
 ROWS_PER_PAGE = 38
+NAME_WIDTH = 210.0  # points between the name column and the next
 _TRACK_SHORT = {
     Track.KURUM.value: "kurum",
     Track.AILE_HEKIMI.value: "aile hekimi",
@@ -153,9 +154,12 @@ def render(listing: Dispatch, profile: Profile, desk_texts: texts.DeskTexts) -> 
         canvas.setFont(regular, 9)
         start = page * ROWS_PER_PAGE
         for position, item in enumerate(listing.items[start : start + ROWS_PER_PAGE], start=start + 1):
-            name = wrap([item.name], regular, 9, 210)[0]
-            cells = [str(position), item.ref, name, item.tc, _TRACK_SHORT.get(item.track, item.track)]
-            for (x, _), cell in zip(columns, cells, strict=True):
+            cells = [str(position), item.ref, item.name, item.tc, _TRACK_SHORT.get(item.track, item.track)]
+            for column, ((x, _), cell) in enumerate(zip(columns, cells, strict=True)):
+                size = 9.0
+                if column == 2:  # a long name is set smaller, never cut: the list names the person in full
+                    size = min(size, size * NAME_WIDTH / max(fonts.string_width(cell, regular, size), 1.0))
+                canvas.setFont(regular, size)
                 canvas.drawString(x, y, cell)
             y -= 16
         canvas.setFont(regular, 8)
