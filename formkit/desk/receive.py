@@ -88,8 +88,8 @@ def find(store: Store, typed: str) -> Applicant:
         raise DeskError(f"{ref}: bu toplu işte ({store.folder}) böyle bir paket yok")
     if applicant.track is Track.BIREYSEL:
         raise DeskError(
-            f"{ref} {applicant.display_name}: bireysel başvuru; ıslak imzalı formu başvuru sahibi "
-            "Kamu SM'ye kendisi postalar, masada teslim kaydı tutulmaz"
+            f"{ref} {applicant.display_name}: bireysel (kişi ödemeli) başvuru; bireysel başvurular masada "
+            "izlenmez, teslim kaydı tutulmadı"
         )
     return applicant
 

@@ -45,9 +45,8 @@ def remind(
     """Write the reminders that are due into the outbox; see the module docstring."""
     if not 0 <= after_days <= MAX_DAYS:
         raise InputError(f"--after: 0 ile {MAX_DAYS} gün arasında olmalı")
-    desk_texts = texts.load(
-        profile, reminder=True
-    )  # a bad [desk] table stops the run before anything is written
+    # a bad [desk] table stops the run before anything is written
+    desk_texts = texts.load(profile, reminder=True)
     now = now or now_utc()
     due = now - timedelta(days=after_days)
     folder = store.folder

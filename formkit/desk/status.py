@@ -125,7 +125,7 @@ def text(rows: list[Line]) -> list[str]:
     out.append(
         f"toplam {s['applicants']} kişi: {s['mailed']} e-postalandı, {s['received']} teslim alındı "
         f"({s['receipt_missing']} dekontu eksik), {s['dispatched']} Kamu SM'ye gönderildi, "
-        f"{s['waiting']} teslim bekleniyor (bireysel başvurular masaya gelmez)"
+        f"{s['waiting']} teslim bekleniyor (bireysel başvurular masada izlenmez)"
     )
     return out
 
