@@ -165,6 +165,8 @@ def test_status_in_three_formats(folder: Path, tmp_path: Path) -> None:
     by_ref = {a["ref"]: a for a in data["applicants"]}
     assert by_ref[aile]["missing"] == ["banka dekontu"] and by_ref[aile]["stage"] == "received"
     assert by_ref[kurum]["received"] and not by_ref[kurum]["dispatched"]
+    (event,) = by_ref[kurum]["history"]
+    assert event["kind"] == "received" and event["who"] and event["at"] == by_ref[kurum]["received"]
     assert all(a["mailed"] and not a["mail_sent"] for a in data["applicants"])  # outbox, not sent yet
     assert {a["name"] for a in data["applicants"]} >= {"İlknur Iğdır", "Çiğdem Iğdır"}
 

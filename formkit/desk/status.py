@@ -71,6 +71,10 @@ class Line:
             "missing": self.progress.missing(a.track),
             "reminders": len(self.progress.reminders),
             **self.dates(),
+            "history": [
+                {"kind": e.kind, "at": e.at, "who": e.who, "detail": e.detail}
+                for e in self.progress.history()
+            ],
         }
 
 

@@ -121,6 +121,11 @@ class Progress:
     dispatched: Event | None = None
     reminders: tuple[Event, ...] = ()
 
+    def history(self) -> list[Event]:
+        """Every recorded change for this packet, oldest first (who and when): the audit trail."""
+        events = [e for e in (self.received, self.receipt, self.dispatched) if e is not None]
+        return sorted([*events, *self.reminders], key=lambda e: e.at)
+
     def missing_kinds(self, track: Track) -> list[str]:
         """What the officer still waits for: "form" and/or "dekont" (empty: nothing; bireysel: nothing)."""
         if track is Track.BIREYSEL:
