@@ -725,6 +725,167 @@ def serve(host: str, port: int, profile_path: str | None, store_dir: str | None)
     )
 
 
+# --- the officer's desk ------------------------------------------------------------------------------
+
+desk_folder = click.argument("folder", metavar="DIR", type=click.Path(file_okay=False, path_type=Path))
+
+
+@cli.command("receive")
+@desk_folder
+@click.argument("ref", metavar="REF")
+@click.option("--dekont", is_flag=True, help="Aile hekimi: banka dekontu da teslim edildi.")
+@reports_errors
+def receive_command(folder: Path, ref: str, dekont: bool) -> None:
+    """Bir paketin teslim alındığını kaydet (kapaktaki barkod ya da paket numarası).
+
+    Records a hand-in by packet reference. Unknown or mistyped reference: exit 2. A second scan records
+    nothing new and says when the packet was first received; a later --dekont completes an aile-hekimi one.
+    """
+    from formkit.desk.receive import receive
+    from formkit.desk.store import Store, os_user
+
+    with Store(folder) as store:
+        scan = receive(store, ref, dekont=dekont, who=os_user())
+    click.echo(scan.message())
+
+
+@cli.command("status")
+@desk_folder
+@click.option("--json", "as_json", is_flag=True, help="Sonucu JSON olarak yaz (betikler için).")
+@click.option(
+    "--csv", "csv_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+    help="Excel için CSV dosyası da yaz (; ayraçlı, UTF-8 BOM).",
+)  # fmt: skip
+@reports_errors
+def status_command(folder: Path, as_json: bool, csv_path: Path | None) -> None:
+    """Her başvuru sahibinin durumu: hazırlandı → e-postalandı → teslim alındı → Kamu SM'ye gönderildi.
+
+    One line per applicant (reference, name, track, masked T.C. number, date of each step) and counts.
+    """
+    from formkit.desk import status
+    from formkit.desk.store import Store
+    from formkit.fileio import write_atomic
+
+    with Store(folder) as store:
+        rows = status.lines(store)
+    if csv_path is not None:
+        write_atomic(csv_path, status.as_csv(rows), error=InputError)
+        click.echo(f"{csv_path} yazıldı ({len(rows)} satır)", err=as_json)
+    if as_json:
+        click.echo(status.as_json(rows))
+    else:
+        for line in status.text(rows):
+            click.echo(line)
+
+
+@cli.command("remind")
+@desk_folder
+@click.option(
+    "--after", "after_days", type=click.IntRange(0, 3650), required=True, metavar="GÜN",
+    help="E-postası en az bu kadar gün önce gönderilmiş ve hâlâ teslim etmemiş olanlara hatırlat.",
+)  # fmt: skip
+@profile_option
+@reports_errors
+def remind_command(folder: Path, after_days: int, profile_path: str | None) -> None:
+    """Teslim etmeyenlere (kurum, aile hekimi) hatırlatma e-postası yaz; `formkit send` gönderir.
+
+    Writes a reminder into DIR/outbox for each kurum/aile-hekimi applicant mailed at least DAYS ago who has
+    not handed in (or has no bank receipt yet). Running it again within DAYS writes nothing new.
+    """
+    from formkit.desk import remind
+    from formkit.desk.store import Store, os_user
+
+    profile = load_profile(profile_path)
+    with Store(folder) as store:
+        result = remind.remind(store, profile, after_days=after_days, who=os_user())
+    for line in remind.summary(result, after_days, folder):
+        click.echo(line)
+    sys.exit(result.exit_code)
+
+
+@cli.command("dispatch")
+@desk_folder
+@click.option(
+    "--again", "again", type=click.IntRange(min=1), default=None, metavar="NO",
+    help="Daha önce hazırlanmış bir listeyi yeniden yazdır.",
+)  # fmt: skip
+@profile_option
+@reports_errors
+def dispatch_command(folder: Path, again: int | None, profile_path: str | None) -> None:
+    """Teslim alınan ve henüz gönderilmemiş paketlerin Kamu SM listesini (PDF) hazırla, gönderildi say.
+
+    Lists every received packet not yet sent on (aile-hekimi: with the bank receipt), marks them sent and
+    prints the PDF's path; --again NO writes an earlier list again.
+    """
+    from formkit.desk import dispatch
+    from formkit.desk.store import Store, os_user
+
+    profile = load_profile(profile_path)
+    with Store(folder) as store:
+        if again is not None:
+            listing = dispatch.recorded(store, again)
+        else:
+            new = dispatch.dispatch(store, who=os_user())
+            if new is None or not new.items:
+                click.echo("gönderilecek yeni paket yok")
+                if new is not None and new.waiting_receipt:
+                    click.echo(f"{new.waiting_receipt} aile hekimi paketi dekont bekliyor", err=True)
+                return
+            listing = new
+        path = dispatch.write(store, profile, listing)
+    if again is None:
+        click.echo(f"liste {listing.id}: {len(listing.items)} paket Kamu SM'ye gönderildi olarak işaretlendi")
+        if listing.waiting_receipt:
+            click.echo(
+                f"{listing.waiting_receipt} aile hekimi paketi dekont beklediği için listede yok", err=True
+            )
+    click.echo(str(path))
+
+
+@cli.command("desk")
+@desk_folder
+@click.option(
+    "--host", default="127.0.0.1", show_default=True, help="Dinlenecek adres (ağa açmak için 0.0.0.0)."
+)
+@click.option(
+    "--port", default=8090, show_default=True, type=click.IntRange(0, 65535), help="Port (0: boş bir port)."
+)
+@click.option(
+    "--set-password", "set_password", is_flag=True,
+    help="Masa sayfasının parolasını belirle (terminal değilse standart girdiden okunur) ve çık.",
+)  # fmt: skip
+@profile_option
+@reports_errors
+def desk_command(folder: Path, host: str, port: int, set_password: bool, profile_path: str | None) -> None:
+    """Masa sayfası: barkod okutma, durum listesi, Kamu SM listesi; giriş gerekir.
+
+    Serves the desk as a web page (waitress), bound to 127.0.0.1 unless --host says otherwise. Set the
+    password first with --set-password (stored only as a scrypt hash).
+    """
+    from formkit.desk import auth
+    from formkit.desk.store import Store, os_user
+
+    if set_password:
+        if sys.stdin.isatty():
+            password = click.prompt("Yeni masa parolası", hide_input=True, confirmation_prompt=True, err=True)
+        else:
+            password = sys.stdin.readline().rstrip("\r\n")
+        with Store(folder) as store:
+            auth.set_password(store, password, who=os_user())
+        click.echo(f"parola kaydedildi (scrypt özeti): {folder / 'desk.sqlite'}")
+        return
+    from formkit.desk.web import serve as serve_desk
+
+    profile = load_profile(profile_path)
+    serve_desk(
+        folder,
+        profile,
+        host=host,
+        port=port,
+        announce=lambda line: click.echo(line, err=line.startswith("uyarı")),
+    )
+
+
 def main() -> None:
     """Console entry point."""
     cli(prog_name="formkit")
