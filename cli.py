@@ -727,19 +727,19 @@ def serve(host: str, port: int, profile_path: str | None, store_dir: str | None)
 
 # --- the officer's desk ------------------------------------------------------------------------------
 
-desk_folder = click.argument("folder", metavar="DIR", type=click.Path(file_okay=False, path_type=Path))
+desk_folder = click.argument("folder", metavar="KLASÖR", type=click.Path(file_okay=False, path_type=Path))
 
 
 @cli.command("receive")
 @desk_folder
-@click.argument("ref", metavar="REF")
+@click.argument("ref", metavar="PAKET_NO")
 @click.option("--dekont", is_flag=True, help="Aile hekimi: banka dekontu da teslim edildi.")
 @reports_errors
 def receive_command(folder: Path, ref: str, dekont: bool) -> None:
     """Bir paketin teslim alındığını kaydet (kapaktaki barkod ya da paket numarası).
 
-    Records a hand-in by packet reference. Unknown or mistyped reference: exit 2. A second scan records
-    nothing new and says when the packet was first received; a later --dekont completes an aile-hekimi one.
+    Bilinmeyen ya da yanlış yazılmış paket numarası: çıkış kodu 2. İkinci okutma yeni kayıt eklemez ve
+    paketin ilk ne zaman teslim alındığını söyler; sonradan verilen --dekont aile hekimi kaydını tamamlar.
     """
     from formkit.desk.receive import receive
     from formkit.desk.store import Store, os_user
@@ -760,7 +760,8 @@ def receive_command(folder: Path, ref: str, dekont: bool) -> None:
 def status_command(folder: Path, as_json: bool, csv_path: Path | None) -> None:
     """Her başvuru sahibinin durumu: hazırlandı → e-postalandı → teslim alındı → Kamu SM'ye gönderildi.
 
-    One line per applicant (reference, name, track, masked T.C. number, date of each step) and counts.
+    Her kişi için bir satır (paket numarası, ad, başvuru türü, maskeli T.C. numarası, her adımın tarihi)
+    ve sayımlar.
     """
     from formkit.desk import status
     from formkit.desk.store import Store
@@ -789,8 +790,9 @@ def status_command(folder: Path, as_json: bool, csv_path: Path | None) -> None:
 def remind_command(folder: Path, after_days: int, profile_path: str | None) -> None:
     """Teslim etmeyenlere (kurum, aile hekimi) hatırlatma e-postası yaz; `formkit send` gönderir.
 
-    Writes a reminder into DIR/outbox for each kurum/aile-hekimi applicant mailed at least DAYS ago who has
-    not handed in (or has no bank receipt yet). Running it again within DAYS writes nothing new.
+    E-postası en az GÜN gün önce gönderilmiş ve teslim etmemiş (ya da dekontu eksik) her kurum ve aile
+    hekimi başvurusu için KLASÖR/outbox içine bir hatırlatma yazar. GÜN dolmadan yeniden çalıştırılırsa
+    yeni bir şey yazmaz.
     """
     from formkit.desk import remind
     from formkit.desk.store import Store, os_user
@@ -814,8 +816,8 @@ def remind_command(folder: Path, after_days: int, profile_path: str | None) -> N
 def dispatch_command(folder: Path, again: int | None, profile_path: str | None) -> None:
     """Teslim alınan ve henüz gönderilmemiş paketlerin Kamu SM listesini (PDF) hazırla, gönderildi say.
 
-    Lists every received packet not yet sent on (aile-hekimi: with the bank receipt), marks them sent and
-    prints the PDF's path; --again NO writes an earlier list again.
+    Teslim alınmış ve henüz gönderilmemiş her paketi (aile hekimi: dekontuyla) listeler, gönderildi olarak
+    işaretler ve PDF'in yolunu yazar; --again NO önceki bir listeyi yeniden yazar.
     """
     from formkit.desk import dispatch
     from formkit.desk.store import Store, os_user
@@ -859,8 +861,8 @@ def dispatch_command(folder: Path, again: int | None, profile_path: str | None) 
 def desk_command(folder: Path, host: str, port: int, set_password: bool, profile_path: str | None) -> None:
     """Masa sayfası: barkod okutma, durum listesi, Kamu SM listesi; giriş gerekir.
 
-    Serves the desk as a web page (waitress), bound to 127.0.0.1 unless --host says otherwise. Set the
-    password first with --set-password (stored only as a scrypt hash).
+    Masayı bir web sayfası olarak sunar; --host başka bir şey demedikçe yalnızca 127.0.0.1 dinlenir.
+    Önce --set-password ile parolayı belirleyin (yalnızca scrypt özeti saklanır).
     """
     from formkit.desk import auth
     from formkit.desk.store import Store, os_user
