@@ -37,6 +37,8 @@ from reportlab.pdfgen.canvas import Canvas
 
 from formkit.pdf import fonts
 
+__all__ = ["PRIME", "PacketCanvas", "set_caching"]
+
 # Non-ASCII characters assigned first, in this order, in every document (both fonts).
 PRIME = "çğıöşüÇĞİÖŞÜâîûÂÎÛéÉ—–·•→‘’“”…₺"
 _ASCII = frozenset(chr(c) for c in range(32, 127))

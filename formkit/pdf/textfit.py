@@ -17,6 +17,22 @@ from reportlab.pdfbase import pdfmetrics
 
 from formkit.pdf import fonts
 
+__all__ = [
+    "ASCENT",
+    "DEFAULT_SIZE",
+    "LEADING",
+    "MIN_SIZE",
+    "PADDING",
+    "Fitted",
+    "NoFit",
+    "check_mark",
+    "draw",
+    "fit",
+    "new_canvas",
+    "tick_geometry",
+    "wrap",
+]
+
 DEFAULT_SIZE = 10.0
 MIN_SIZE = 6.0
 PADDING = 2.0

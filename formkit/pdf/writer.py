@@ -27,6 +27,19 @@ from pypdf.generic import (
 
 from formkit.pdf.reader import read_plain
 
+__all__ = [
+    "Base",
+    "Numbering",
+    "Raw",
+    "Ref",
+    "assemble",
+    "finish_base",
+    "form_xobject",
+    "import_reportlab",
+    "resolve",
+    "stream",
+]
+
 
 class Numbering:
     """Renumbers one reader's objects into the output and serialises them (JavaScript and /AA dropped)."""
