@@ -25,6 +25,14 @@ from formkit.packet.builder import PacketBuilder
 from formkit.pdf.join import JoinWriter
 
 
+def _peak_mb() -> float:
+    try:
+        import resource  # POSIX only; the bench is not part of the product
+    except ImportError:
+        return float("nan")
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 def main() -> None:
     args = [a for a in sys.argv[1:] if not a.startswith("--")]
     n = int(args[0]) if args else 2000
@@ -42,7 +50,8 @@ def main() -> None:
         elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu_start
         print(
             f"formkit: {n} packets, {pages} pages in {elapsed:.2f} s: {pages / elapsed:.0f} pages/s wall, "
-            f"{pages / cpu:.0f} per CPU-second"
+            f"{pages / cpu:.0f} per CPU-second, {target.stat().st_size / 2**20:.0f} MB file, "
+            f"peak memory of the process {_peak_mb():.0f} MB"
         )
         if "--pikepdf" in sys.argv:
             import pikepdf

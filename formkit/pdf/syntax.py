@@ -3,15 +3,16 @@ the overlay import in the writer).
 
 Object references (`12 0 R`) may only be renumbered where they are tokens: never inside a literal string
 (`(see 1 0 R here)`, with nesting and backslash escapes), a hex string (`<0A1B>`), a comment (`% 1 0 R`)
-or a name (`/F1 0 R` is the name `/F1` followed by two numbers... and no reference). A stream's data is never
+or a name (digits that end a name, as in `/F12 0 R`, never start a reference). A stream's data is never
 looked at: the object is split at its `stream` keyword found by the same tokenizer, so a string that holds
 `>> stream` and a newline cannot split it. Inline images (`BI … ID … EI`) live only inside content streams,
 which are copied untouched.
 
 `mask` returns the object's text with every string, hex string and comment blanked to `(   )` or spaces, at
 the same offsets: simple patterns (references, `/Type /Page`, `/Kids [...]`) then run over the masked text and
-cannot match inside strings, while the original bytes are copied at the matched offsets. Objects without
-strings or comments (almost all of reportlab's) are their own mask, so the fast path costs one scan.
+cannot match inside strings, while the original bytes are copied at the matched offsets. Every object's text
+is also checked to be exactly one PDF object (`DamagedPdf` otherwise). A batch repeats the same dictionaries
+in every packet, so these analyses are remembered in bounded caches keyed by the object's bytes.
 """
 
 from __future__ import annotations
@@ -54,7 +55,7 @@ def _plain(data: bytes) -> bool:
 
 
 def split_stream(body: bytes) -> Masked:
-    """The object's text before its stream data, masked; NotPlain when a string or hex string is unterminated.
+    """The object's text before its stream data, masked; DamagedPdf when it is not one well-formed object.
 
     `body` is everything between `n g obj` and `endobj`. The part from `stream` on is not scanned. The same
     dictionaries recur in every packet of a batch, so the scan of the text up to the first `stream` is
@@ -74,8 +75,10 @@ def split_stream(body: bytes) -> Masked:
     return _split(body)
 
 
-_CACHE_BYTES = 4096
-_CACHE_ENTRIES = 4096
+# Bounded caches: at most _CACHE_ENTRIES texts of at most _CACHE_BYTES each (a few MB in the worst case;
+# a packet's recurring heads are a few hundred bytes).
+_CACHE_BYTES = 2048
+_CACHE_ENTRIES = 2048
 
 
 @lru_cache(maxsize=_CACHE_ENTRIES)
@@ -185,7 +188,7 @@ def _scan(body: bytes) -> Masked:
             body_match = _HEX_BODY.match(body, hex_start + 1)
             end = body_match.end() if body_match else hex_start + 1
             if body[end : end + 1] != b">":
-                raise DamagedPdf("PDF: bozuk onaltılık dizgi")
+                raise DamagedPdf("PDF bozuk: kapanmamış onaltılık dizgi")
             end += 1
             parts.append(body[pos:hex_start])
             # masked as a literal string: no "<" or ">" that could be mistaken for a dictionary's "<<" / ">>"
@@ -206,7 +209,7 @@ def _string_end(data: bytes, start: int) -> int:
     while True:
         found = _STRING_BYTE.search(data, pos)
         if found is None:
-            raise DamagedPdf("PDF: kapanmamış dizgi")
+            raise DamagedPdf("PDF bozuk: kapanmamış dizgi")
         char = data[found.start() : found.start() + 1]
         pos = found.start() + 1
         if char == b"\\":
@@ -214,7 +217,7 @@ def _string_end(data: bytes, start: int) -> int:
         elif char == b"(":
             depth += 1
             if depth > _LIMIT_DEPTH:
-                raise DamagedPdf("PDF: dizgi çok derin iç içe")
+                raise DamagedPdf("PDF bozuk: dizgi çok derin iç içe")
         else:
             depth -= 1
             if depth == 0:
@@ -225,7 +228,7 @@ def mask(text: bytes) -> bytes:
     """`text` (an object's text without stream data) with strings, hex strings and comments blanked."""
     masked = split_stream(text)
     if masked.stream is not None:
-        raise DamagedPdf("PDF: beklenmeyen stream anahtar sözcüğü")
+        raise DamagedPdf("PDF bozuk: beklenmeyen stream anahtar sözcüğü")
     return masked.masked
 
 
