@@ -24,6 +24,7 @@ from pypdf.generic import (
     StreamObject,
 )
 
+from formkit.errors import PdfError
 from formkit.pdf import _compat, syntax
 from formkit.pdf.reader import read_plain
 
@@ -224,7 +225,7 @@ def import_reportlab(
             span = syntax.find_top(masked, b"/Resources")
             found = None if contents_ref is None else syntax.REFERENCE.fullmatch(contents_ref)
             if found is None or span is None:
-                raise ValueError("overlay page without /Contents or /Resources")
+                raise PdfError("PDF katmanı: kaplama sayfasında /Contents veya /Resources yok")
             pages.append((int(found.group(1)), head[span[0] : span[1]], masked[span[0] : span[1]]))
             continue
         heads[num] = (head, masked, rest)
