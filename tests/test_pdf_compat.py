@@ -95,3 +95,21 @@ def test_pypdf_raw_stream_bytes_are_the_stored_bytes(flate_pdf: bytes) -> None:
     out = io.BytesIO()
     copy.write_to_stream(out)
     assert raw in out.getvalue()
+
+
+def test_font_memos_serve_only_formkit_documents() -> None:
+    """Another reportlab document in the process gets reportlab's own font methods, not fastcanvas's memos."""
+    from formkit.pdf import fastcanvas, fonts
+
+    PacketCanvas(io.BytesIO(), A6)  # installs the memos on the registered fonts
+    fastcanvas.set_caching(True)  # empties them
+    regular, _ = fonts.register()
+    foreign = Canvas(io.BytesIO(), pagesize=A6, pageCompression=1)
+    foreign.setFont(regular, 10)
+    foreign.drawString(20, 20, "Ærøskøbing ğüşıöç")
+    foreign.save()
+    assert not fastcanvas._FONT_FILES and not fastcanvas._CMAPS
+    ours = PacketCanvas(io.BytesIO(), A6)
+    ours.drawString(20, 20, "Ærøskøbing ğüşıöç")
+    ours.save()
+    assert fastcanvas._FONT_FILES and fastcanvas._CMAPS

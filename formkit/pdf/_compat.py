@@ -2,7 +2,8 @@
 
 pyproject.toml pins both libraries to the range these were tested on (`TESTED`); tests/test_pdf_compat.py
 fails loudly when an internal we rely on changes (an attribute, a method body we copied, a default we
-replace). Nothing here changes a library's global state: every choice is made per document or per object.
+replace). Nothing here changes how a library behaves for the rest of the process: every choice is made per
+document (fastcanvas's font memos act only on documents marked by `mark_formkit_document`).
 
 * pypdf: a stream's raw (still encoded) bytes are `_data`. Copying them avoids decoding and re-encoding every
   template stream; pypdf has no public accessor for the encoded bytes.
@@ -26,6 +27,8 @@ __all__ = [
     "TESTED",
     "add_font_file",
     "flate_only_last_page",
+    "is_formkit_document",
+    "mark_formkit_document",
     "raw_data",
     "source_hash",
     "stream_with_raw_data",
@@ -88,6 +91,20 @@ def add_font_file(face: TTFontFace, doc: Any, fontname: str, compressed: bytes, 
         }
     )
     return doc.Reference(descriptor, "fontDescriptor:" + fontname)
+
+
+def mark_formkit_document(doc: Any) -> None:
+    """Mark a reportlab document as made by a formkit canvas: only those take fastcanvas's font memos.
+
+    The memos are installed on reportlab's registered font objects (shared by the process); marked
+    documents keep them from changing how any other reportlab document in the process is made.
+    """
+    doc._formkit_document = True
+
+
+def is_formkit_document(doc: Any) -> bool:
+    """True for a document marked by `mark_formkit_document`."""
+    return bool(getattr(doc, "_formkit_document", False))
 
 
 def flate_only_last_page(canvas: Any) -> None:

@@ -74,6 +74,7 @@ class PacketCanvas(Canvas):  # type: ignore[misc]
             invariant=invariant,
         )
         doc = self._doc
+        _compat.mark_formkit_document(doc)
         for name in (regular, bold):
             font = pdfmetrics.getFont(name)
             _install_font_file_memo(font)
@@ -169,14 +170,18 @@ class PacketCanvas(Canvas):  # type: ignore[misc]
 
 
 def _install_font_file_memo(font: Any) -> None:
-    """Wrap the font face's addSubsetObjects so a glyph set is subset and compressed once per process."""
+    """Wrap the font face's addSubsetObjects so a glyph set is subset and compressed once per process.
+
+    The wrapper acts only on documents of formkit's canvases (`_compat.is_formkit_document`); any other
+    reportlab document in the process gets reportlab's own method.
+    """
     face = font.face
     if face.__dict__.get("_formkit_file_memo", False):
         return
     original = face.addSubsetObjects
 
     def add_subset_objects(self: Any, doc: Any, fontname: str, subset: list[int]) -> Any:
-        if not (_enabled and doc.compression):
+        if not (_enabled and doc.compression and _compat.is_formkit_document(doc)):
             return original(doc, fontname, subset)
         key = (self.filename, tuple(subset))
         cached = _FONT_FILES.get(key)
@@ -218,7 +223,7 @@ def _install_font_object_memo(font: Any) -> None:
 
     def add_objects(doc: Any) -> None:
         original(doc)
-        if not _enabled:
+        if not (_enabled and _compat.is_formkit_document(doc)):
             return
         for obj in doc.idToObject["BasicFonts"].dict.values():
             widths = getattr(obj, "Widths", None)

@@ -15,7 +15,7 @@ from typing import Any
 
 from reportlab.pdfbase import pdfmetrics
 
-from formkit.pdf import fonts
+from formkit.pdf import _compat, fonts
 
 __all__ = [
     "ASCENT",
@@ -245,7 +245,9 @@ def new_canvas(target: Any, pagesize: tuple[float, float], **kw: Any) -> Any:
     regular, _ = fonts.register()
     kw.setdefault("pageCompression", 1)
     kw.setdefault("invariant", 1)
-    return Canvas(target, pagesize=pagesize, initialFontName=regular, initialFontSize=DEFAULT_SIZE, **kw)
+    canvas = Canvas(target, pagesize=pagesize, initialFontName=regular, initialFontSize=DEFAULT_SIZE, **kw)
+    _compat.mark_formkit_document(canvas._doc)  # fastcanvas's font memos may serve it (same bytes)
+    return canvas
 
 
 def draw(canvas: Any, fitted: Fitted) -> None:
