@@ -52,6 +52,10 @@ class MailError(FormkitError):
     """Writing or sending e-mail failed in a way that stops the whole command."""
 
 
+class DiskFullError(FormkitError):
+    """The disk (or the user's quota) is full: the command stops; what was finished is kept and recorded."""
+
+
 # --- the PDF layer (formkit/pdf) and the codes drawn on packet pages ----------------------------------------
 
 
