@@ -400,6 +400,13 @@ class _ProgressLine:
         self.enabled = sys.stderr.isatty()
         self.started = time.monotonic()
         self.last = 0.0
+        self.open = False  # a line was drawn without its newline
+
+    def close(self) -> None:
+        """End a half-drawn line, so that a message printed after it (e.g. disk full) starts on its own."""
+        if self.open:
+            click.echo("", err=True)
+            self.open = False
 
     def __call__(self, done: int, total: int) -> None:
         now = time.monotonic()
@@ -410,10 +417,12 @@ class _ProgressLine:
         rate = done / elapsed
         left = (total - done) / rate if rate > 0 else 0.0
         click.echo(
-            f"\r  {done}/{total} satır  {rate:5.1f}/sn  kalan {int(left) // 60}:{int(left) % 60:02d} ",
+            f"\r  {done}/{total} satır  {texts.decimal(rate):>5}/sn  "
+            f"kalan {int(left) // 60}:{int(left) % 60:02d} ",
             err=True,
             nl=done >= total,
         )
+        self.open = done < total
 
 
 @cli.command()
@@ -480,7 +489,11 @@ def batch(
         force=force,
         official_form=official,
     )
-    result = batches.run(Path(input_file), Path(out_dir), options, progress=_ProgressLine())
+    progress = _ProgressLine()
+    try:
+        result = batches.run(Path(input_file), Path(out_dir), options, progress=progress)
+    finally:
+        progress.close()
     for warning in result.warnings:
         click.echo(f"uyarı: {warning}", err=True)
     click.echo(
