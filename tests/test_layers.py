@@ -26,6 +26,7 @@ LAYERS: list[set[str]] = [
     {"formkit.batch"},
     {"formkit.mail"},
     {"formkit.desk", "formkit.web"},
+    {"formkit.cli_tr"},  # click in Turkish: used by cli.py only
 ]
 
 
