@@ -472,3 +472,13 @@ def test_an_old_office_file_that_is_no_workbook_is_named(tmp_path: Path) -> None
     assert olefile.isOleFile(str(doc))
     with pytest.raises(InputError, match=r"eski bir Office dosyası ama Excel çalışma kitabı değil"):
         open_table(doc)
+
+
+def test_an_ods_whose_xml_names_an_unknown_encoding_is_one_clear_line(tmp_path: Path) -> None:
+    """Found by fuzzing: expat raised LookupError for encoding="UT-aa"."""
+    path = tmp_path / "kodlama.ods"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        archive.writestr("content.xml", '<?xml version="1.0" encoding="UT-aa"?><a/>')
+    with pytest.raises(InputError, match="bozuk bir ZIP/Excel dosyası"):
+        open_table(path)

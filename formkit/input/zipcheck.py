@@ -86,7 +86,15 @@ def check(path: Path, kind: str = "") -> extent.Extent:
                 if scanner is not None:
                     scanner.close()
         return reach
-    except (zipfile.BadZipFile, zlib.error, struct.error, OSError, ValueError, ExpatError) as exc:
+    except (
+        zipfile.BadZipFile,
+        zlib.error,
+        struct.error,
+        OSError,
+        ValueError,
+        LookupError,
+        ExpatError,
+    ) as exc:
         raise InputError(f"{path}: bozuk bir ZIP/Excel dosyası, açılamadı ({type(exc).__name__})") from exc
 
 
