@@ -250,3 +250,15 @@ def test_a_portal_printout_from_another_producer_reaches_the_print_file_intact(
     joined = _join(tmp_path, packet, packet)
     assert texts(joined) == texts(packet) * 2
     assert pixels(joined) == pixels(packet) * 2
+
+
+def test_an_old_object_body_left_between_objects_is_not_plain_and_still_joins(tmp_path: Path) -> None:
+    from tests.pdfmake import Page, plain_pdf
+
+    source = plain_pdf([Page(b"BT /F1 9 Tf 4 120 Td (kept) Tj ET")], leftovers=True)
+    with pytest.raises(NotPlain) as info:
+        read_plain(source)
+    assert not isinstance(info.value, DamagedPdf)
+    joined = _join(tmp_path, source)
+    assert texts(joined) == texts(source) and "kept" in texts(joined)[0]
+    assert pixels(joined) == pixels(source)
