@@ -165,6 +165,12 @@ class Ref(PdfObject):
         stream.write(b"%d 0 R" % self.num)
 
 
+def raw_data(obj: StreamObject) -> bytes:
+    """A stream's still-encoded bytes, as `Numbering` copies them (pypdf's private `_data`)."""
+    data: bytes = obj._data
+    return data
+
+
 def resolve(ref: IndirectObject) -> Any:
     return ref.get_object()
 
