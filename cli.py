@@ -1,7 +1,8 @@
 """The `formkit` command line: click commands only (parse → one call into formkit → echo).
 
 Every FormkitError becomes its one-line-per-problem message on stderr and its exit code; nothing else
-reaches the user as a traceback (set FORMKIT_DEBUG=1 to see one).
+reaches the user as a traceback (set FORMKIT_DEBUG=1 to see one). Everything the user reads is Turkish,
+click's own messages included (formkit.cli_tr); help texts are the commands' docstrings and option help.
 """
 
 from __future__ import annotations
@@ -18,15 +19,17 @@ from typing import Any, TypeVar
 
 import click
 
-from formkit import __version__
+from formkit import __version__, cli_tr, texts
 from formkit import profile as profiles
 from formkit.errors import FormkitError, InputError, ValidationError
 from formkit.input import validate as validation
 from formkit.input.sources import open_table
-from formkit.input.validate import validate_all
+from formkit.input.validate import validate_stream
 from formkit.model import Profile
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+cli_tr.install()  # before the commands are declared: click reads some of its texts then
 
 
 def reports_errors(func: F) -> F:
@@ -63,7 +66,7 @@ def load_profile(path: str | None) -> Profile:
 
 
 def warn_fees(profile: Profile) -> None:
-    """Warn once, on stderr, when the profile's fees are stale."""
+    """The stale-fees warning, on stderr: once per command, at the end with its summary (issue 13)."""
     warning = profiles.fee_warning(profile)
     if warning:
         click.echo(warning, err=True)
@@ -75,12 +78,13 @@ profile_option = click.option(
 )  # fmt: skip
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=cli_tr.TurkishGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="formkit")
 def cli() -> None:
     """formkit: e-imza (NES) ilk başvuru paketleri ve e-postaları.
 
-    Makes print-ready NES application packets for health-ministry staff from applicant data.
+    Sağlık Bakanlığı personelinin başvuru bilgilerinden yazdırılmaya hazır NES başvuru paketleri
+    (PDF) ve her kişiye bir e-posta hazırlar. Bir komutun ayrıntıları için: formkit KOMUT --help
     """
 
 
@@ -91,8 +95,8 @@ def cli() -> None:
 def profile_group() -> None:
     """Profili göster ya da denetle (il, banka hesabı, ücretler, adresler).
 
-    Show or check a profile: the TOML file holding everything that changes between provinces and years.
-    Without FILE the built-in Mersin profile is used.
+    Profil, ilden ile ve yıldan yıla değişen her şeyi tutan TOML dosyasıdır. DOSYA verilmezse
+    yerleşik Mersin profili kullanılır.
     """
 
 
@@ -132,26 +136,30 @@ def profile_check(file: str | None) -> None:
 @profile_option
 @reports_errors
 def validate_command(file: str, as_json: bool, encoding: str | None, profile_path: str | None) -> None:
-    """Başvuru listesini (CSV, XLSX, JSON) denetle; her sorun için bir satır yaz.
+    """Başvuru listesini (CSV, XLSX, XLS, ODS, JSON) denetle; her sorun için bir satır yaz.
 
-    Checks every row of an applicant table. Exit code 0: all rows valid; 1: some rows invalid;
-    2: the file (or the profile) cannot be used.
+    Her satırı akış hâlinde denetler (bellek sabit kalır); biçim dosyanın içeriğinden anlaşılır.
+    Çıkış kodu 0: bütün satırlar geçerli; 1: bazı satırlar hatalı; 2: dosya (ya da profil) kullanılamıyor.
+    Sınırlar: FORMKIT_MAX_ROWS, FORMKIT_MAX_COLUMNS, FORMKIT_MAX_CELL_CHARS, FORMKIT_MAX_UNPACKED_MB (README).
     """
     if profile_path:
         load_profile(profile_path)
     table = open_table(Path(file), encoding=encoding)
     for warning in table.warnings:
         click.echo(f"uyarı: {warning}", err=True)
-    results = validate_all(table.rows())
-    summary = validation.report(results)
+    total, results = validate_stream(table.rows)
     if as_json:
+        summary = validation.report(results)
         click.echo(json.dumps(summary, ensure_ascii=False, indent=2))
-    else:
-        for _raw, result in results:
-            for problem in result if isinstance(result, list) else []:
+        sys.exit(1 if summary["invalid"] else 0)
+    invalid = 0
+    for _raw, result in results:
+        if isinstance(result, list):
+            invalid += 1
+            for problem in result:
                 click.echo(problem.line())
-        click.echo(validation.summary_line(table.source, results))
-    sys.exit(1 if summary["invalid"] else 0)
+    click.echo(validation.count_line(table.source, total, invalid))
+    sys.exit(1 if invalid else 0)
 
 
 # --- fields / fill ---------------------------------------------------------------------------------
@@ -164,7 +172,7 @@ def validate_command(file: str, as_json: bool, encoding: str | None, profile_pat
 def fields_command(template: str, as_json: bool) -> None:
     """Bir PDF formunun doldurulabilir alanlarını listeler (ad, tür, sayfa, dikdörtgen, bayraklar).
 
-    Lists a template's fillable fields: full name, type, page, rectangle, flags, max length, on-states.
+    Her alan için tam adı, türü, sayfası, dikdörtgeni, bayrakları, en çok uzunluğu ve seçenekleri.
     """
     from formkit.acroform import engine as forms
 
@@ -207,7 +215,8 @@ def fields_command(template: str, as_json: bool) -> None:
 def fill_command(template: str, data_path: str, map_path: str | None, output: str, editable: bool) -> None:
     """Bir PDF formunu JSON değerleriyle doldurur; varsayılan çıktı baskıya hazır (düzleştirilmiş).
 
-    Fills an AcroForm template with values from a JSON file; flattened for print unless --editable.
+    --editable verilirse alanlar korunur (düzenlenebilir çıktı). Çıktı yolu var olan bir aygıt, FIFO,
+    klasör ya da sembolik bağlantıysa üzerine yazılmaz.
     """
     from formkit.acroform import engine as forms
 
@@ -250,6 +259,27 @@ _APPLICANT_OPTIONS: tuple[tuple[str, str, str], ...] = (
     ),
     ("--birim", "birim", "Birim (isteğe bağlı)."),
 )
+
+
+# The option a user types for each canonical field, for messages ("--tc: ...", not "tc_kimlik_no: ...").
+OPTION_FOR_FIELD: dict[str, str] = {
+    **{field: option for option, field, _ in _APPLICANT_OPTIONS},
+    "baska_marka_cihaz": "--baska-marka-cihaz",
+}
+
+
+def _name_options(exc: ValidationError, from_options: set[str], input_path: str | None) -> ValidationError:
+    """The packet command's problems, each naming the option the user typed (or would type) for it.
+
+    A value given as an option, or any field when there is no --input file, is named by its option;
+    a problem of the --input file keeps the file's own row and field.
+    """
+    problems = []
+    for problem in exc.problems:
+        if problem.field in OPTION_FOR_FIELD and (input_path is None or problem.field in from_options):
+            problem = replace(problem, field=OPTION_FOR_FIELD[problem.field], source=None, row=None)
+        problems.append(problem)
+    return ValidationError(problems)
 
 
 def _applicant_options(func: F) -> F:
@@ -305,8 +335,8 @@ def packet_command(
 ) -> None:
     """Bir başvuru sahibi için yazdırılmaya hazır paket (PDF) üretir.
 
-    Makes one applicant's print-ready packet: cover, two form copies, checklist and (aile-hekimi) the
-    payment page. Prints the path of the PDF. Invalid data: every problem on stderr, exit 2, no file.
+    Kapak, form nüshaları, kontrol listesi ve (aile hekimi için) ödeme sayfası. PDF'in yolunu yazar.
+    Bilgiler hatalıysa her sorun ayrı bir satırda yazılır, çıkış kodu 2 olur, dosya yazılmaz.
     """
     from formkit.packet.builder import build_packet, load_applicant, read_official_form, write_packet
 
@@ -316,12 +346,15 @@ def packet_command(
     overrides = {name: value for name, value in fields.items() if value is not None}
     if baska_marka_cihaz is not None:
         overrides["baska_marka_cihaz"] = "evet" if baska_marka_cihaz else "hayır"
-    applicant = load_applicant(Path(input_path) if input_path else None, overrides)
+    try:
+        applicant = load_applicant(Path(input_path) if input_path else None, overrides)
+    except ValidationError as exc:
+        raise _name_options(exc, set(overrides), input_path) from exc
     profile = load_profile(profile_path)
-    warn_fees(profile)
     official = read_official_form(Path(form_path)) if form_path else None
     packet = build_packet(applicant, profile, official_form=official, editable=editable)
     click.echo(str(write_packet(packet, Path(out_dir))))
+    warn_fees(profile)
 
 
 # --- batch -----------------------------------------------------------------------------------------
@@ -351,7 +384,7 @@ class _ProgressLine:
 
 
 @cli.command()
-@click.argument("input_file", metavar="FILE", type=click.Path(dir_okay=False))
+@click.argument("input_file", metavar="DOSYA", type=click.Path(dir_okay=False))
 @click.option(
     "-o",
     "--output",
@@ -378,7 +411,11 @@ class _ProgressLine:
     default=None,
     help="Yerleşik form yerine kullanılacak PDF formu.",
 )
-@click.option("--force", is_flag=True, help="Klasörde başka bir toplu iş varsa üzerine yaz.")
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Klasörde başka bir girdinin ya da profilin paketleri varsa onları silip bu işi yaz.",
+)
 @reports_errors
 def batch(
     input_file: str,
@@ -390,16 +427,17 @@ def batch(
     form_path: str | None,
     force: bool,
 ) -> None:
-    """Build a packet for every valid row of a CSV/XLSX export.
+    """Listenin (CSV, XLSX, ...) her geçerli satırı için bir paket üretir.
 
-    Writes packets/, manifest.json, errors.csv and print/ into the output folder. Rerunning rebuilds
-    only what changed. Exit 0: every row made a packet; 1: some rows were invalid or failed; 2: input error.
+    Çıktı klasörüne packets/, manifest.json, errors.csv ve print/ yazar. Yeniden çalıştırınca yalnızca
+    değişenler yeniden üretilir; disk dolarsa iş temiz biçimde durur ve yer açılınca kaldığı yerden
+    sürer. Çıkış kodu 0: her satırın paketi hazır; 1: bazı satırlar hatalı ya da başarısız; 2: girdi
+    hatası, disk dolu ya da klasörde başka bir işin paketleri var.
     """
     from formkit.batch import run as batches
     from formkit.packet.builder import read_official_form
 
     profile = load_profile(profile_path)
-    warn_fees(profile)
     official = read_official_form(Path(form_path)) if form_path else None
     options = batches.BatchOptions(
         profile=profile,
@@ -412,17 +450,23 @@ def batch(
     result = batches.run(Path(input_file), Path(out_dir), options, progress=_ProgressLine())
     for warning in result.warnings:
         click.echo(f"uyarı: {warning}", err=True)
-    rate = result.built / result.seconds if result.seconds > 0 else 0.0
     click.echo(
-        f"{result.rows} satır: {result.ok} paket hazır ({result.built} yeni, {result.up_to_date} güncel), "
-        f"{result.invalid} hatalı, {result.failed} başarısız; {result.pages} sayfa; "
-        f"{result.seconds:.1f} sn ({rate:.1f} paket/sn)"
+        texts.batch_summary(
+            rows=result.rows,
+            ok=result.ok,
+            built=result.built,
+            up_to_date=result.up_to_date,
+            invalid=result.invalid,
+            failed=result.failed,
+            pages=result.pages,
+            seconds=result.seconds,
+        )
     )
     if result.print_files:
-        count = len(result.print_files)
-        click.echo(f"baskı: {result.print_files[0].parent} ({count} dosya, toplu yazdırma için)")
+        click.echo(texts.batch_print_files(str(result.print_files[0].parent), len(result.print_files)))
     if result.invalid or result.failed:
-        click.echo(f"hatalar: {Path(out_dir) / batches.ERRORS}", err=True)
+        click.echo(texts.batch_errors_file(str(Path(out_dir) / batches.ERRORS)), err=True)
+    warn_fees(profile)
     sys.exit(result.exit_code)
 
 
@@ -435,7 +479,7 @@ def batch(
     "--outbox",
     type=click.Path(file_okay=False, path_type=Path),
     default=None,
-    help="Giden kutusu klasörü (varsayılan: DIR/outbox).",
+    help="Giden kutusu klasörü (varsayılan: KLASÖR/outbox).",
 )
 @click.option("--from", "sender", default=None, help="Gönderen adresi; verilmezse profildeki mail.from.")
 @click.option(
@@ -458,11 +502,11 @@ def mail_command(
     texts_dir: Path | None,
     profile_path: str | None,
 ) -> None:
-    """Write one e-mail (.eml) per packet of a batch folder into its outbox.
+    """Toplu işin her paketi için giden kutusuna bir e-posta (.eml) yazar.
 
-    Reads DIR/manifest.json (written by `formkit batch`) and, for every ok row, writes an RFC 5322 message
-    with the track's next steps and the packet PDF attached. Nothing is sent; see `formkit send`.
-    Exit 0 when every ok row got a message, 1 when some were refused, 2 when the folder cannot be used.
+    `formkit batch` çıktısındaki manifest.json dosyasını okur; paketi hazır her satır için sonraki
+    adımları anlatan ve paketi ek olarak taşıyan bir ileti yazar. Hiçbir şey göndermez (bkz. formkit
+    send). Çıkış kodu 0: her satırın iletisi hazır; 1: bazıları reddedildi; 2: klasör kullanılamıyor.
     """
     from formkit.mail import core as mail
 
@@ -470,16 +514,19 @@ def mail_command(
     profile = load_profile(profile_path)
     result = mail.write_outbox(
         folder, profile, outbox=outbox, sender=sender, max_size=size, texts_dir=texts_dir
-    )
-    warn_fees(profile)  # the messages quote the profile's fees
+    )  # no fee warning here: `batch` gave it once for this run's packets
     for refusal in result.refused:
-        click.echo(f"reddedildi: {refusal.line()}", err=True)
+        click.echo(texts.mail_refused(refusal.line()), err=True)
     for path in result.removed:
-        click.echo(f"silindi: {path.name} (satırı artık manifestte yok)", err=True)
-    total = len(result.written) + len(result.unchanged)
+        click.echo(texts.mail_removed(path.name), err=True)
     click.echo(
-        f"{result.outbox}: {total} ileti ({len(result.written)} yeni/değişen, {len(result.unchanged)} aynı), "
-        f"{len(result.refused)} reddedilen, {result.not_ok} paketsiz satır (geçersiz/başarısız)"
+        texts.mail_summary(
+            str(result.outbox),
+            written=len(result.written),
+            unchanged=len(result.unchanged),
+            refused=len(result.refused),
+            not_ok=result.not_ok,
+        )
     )
     sys.exit(result.exit_code)
 
@@ -544,7 +591,7 @@ def mail_command(
     "--outbox",
     type=click.Path(file_okay=False, path_type=Path),
     default=None,
-    help="Giden kutusu klasörü (varsayılan: DIR/outbox).",
+    help="Giden kutusu klasörü (varsayılan: KLASÖR/outbox).",
 )
 @reports_errors
 def send_command(
@@ -563,10 +610,11 @@ def send_command(
     retry_delay: float,
     outbox: Path | None,
 ) -> None:
-    """Send the outbox of a batch folder over SMTP, each message exactly once.
+    """Giden kutusundaki iletileri SMTP ile gönderir; her iletiyi yalnızca bir kez.
 
-    A journal (DIR/mail-journal.sqlite) records every message; a rerun sends only what is not yet sent.
-    Exit 0 when every message is sent, 1 when some failed or are uncertain, 2 on a usage or connection error.
+    Her ileti mail-journal.sqlite günlüğüne yazılır; yeniden çalıştırınca yalnızca gönderilmemişler
+    gönderilir. Çıkış kodu 0: hepsi gönderildi; 1: bazıları başarısız ya da belirsiz; 2: kullanım ya
+    da bağlantı hatası.
     """
     from formkit.mail import core as mail
 
@@ -600,7 +648,7 @@ def send_command(
     for line in summary.lines():
         click.echo(line)
     if dry_run:
-        click.echo(f"deneme: {len(summary.would_send)} ileti gönderilecekti; hiçbir şey gönderilmedi")
+        click.echo(texts.send_dry_run(len(summary.would_send)))
         sys.exit(0)
     sys.exit(summary.exit_code)
 
@@ -628,7 +676,8 @@ def send_command(
 def serve(host: str, port: int, profile_path: str | None, store_dir: str | None) -> None:
     """Web formu: herkes kendi başvuru paketini tarayıcıda hazırlar (waitress ile).
 
-    Serves the one-page form; a valid submission downloads the packet PDF. Binds 127.0.0.1 by default.
+    Tek sayfalık formu sunar; geçerli bir başvuru paketin PDF'ini indirir. Varsayılan olarak yalnızca
+    bu bilgisayardan (127.0.0.1) erişilir.
     """
     from formkit.web import serve as run_server
 
@@ -645,19 +694,20 @@ def serve(host: str, port: int, profile_path: str | None, store_dir: str | None)
 
 # --- the officer's desk ------------------------------------------------------------------------------
 
-desk_folder = click.argument("folder", metavar="DIR", type=click.Path(file_okay=False, path_type=Path))
+desk_folder = click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
 
 
 @cli.command("receive")
 @desk_folder
-@click.argument("ref", metavar="REF")
+@click.argument("ref", metavar="PAKET_NO")
 @click.option("--dekont", is_flag=True, help="Aile hekimi: banka dekontu da teslim edildi.")
 @reports_errors
 def receive_command(folder: Path, ref: str, dekont: bool) -> None:
     """Bir paketin teslim alındığını kaydet (kapaktaki barkod ya da paket numarası).
 
-    Records a hand-in by packet reference. Unknown or mistyped reference: exit 2. A second scan records
-    nothing new and says when the packet was first received; a later --dekont completes an aile-hekimi one.
+    Bilinmeyen ya da yanlış yazılmış numara (kontrol karakteri tutmaz): çıkış kodu 2, kayıt yok. Aynı
+    paket ikinci kez okutulursa yeni kayıt eklenmez, ilk teslim zamanı yazılır. Aile hekiminin dekontu
+    sonradan --dekont ile eklenebilir.
     """
     from formkit.desk.receive import receive
     from formkit.desk.store import Store, os_user
@@ -678,7 +728,8 @@ def receive_command(folder: Path, ref: str, dekont: bool) -> None:
 def status_command(folder: Path, as_json: bool, csv_path: Path | None) -> None:
     """Her başvuru sahibinin durumu: hazırlandı → e-postalandı → teslim alındı → Kamu SM'ye gönderildi.
 
-    One line per applicant (reference, name, track, masked T.C. number, date of each step) and counts.
+    Kişi başına bir satır (paket numarası, ad, başvuru türü, maskeli T.C. numarası, her adımın tarihi)
+    ve sayılar.
     """
     from formkit.desk import status
     from formkit.desk.store import Store
@@ -707,8 +758,8 @@ def status_command(folder: Path, as_json: bool, csv_path: Path | None) -> None:
 def remind_command(folder: Path, after_days: int, profile_path: str | None) -> None:
     """Teslim etmeyenlere (kurum, aile hekimi) hatırlatma e-postası yaz; `formkit send` gönderir.
 
-    Writes a reminder into DIR/outbox for each kurum/aile-hekimi applicant mailed at least DAYS ago who has
-    not handed in (or has no bank receipt yet). Running it again within DAYS writes nothing new.
+    Paketi en az GÜN gün önce e-postalanmış ve formunu (aile hekimi: dekontunu) teslim etmemiş herkes
+    için giden kutusuna bir hatırlatma yazar. GÜN gün dolmadan yeniden çalıştırmak yeni ileti yazmaz.
     """
     from formkit.desk import remind
     from formkit.desk.store import Store, os_user
@@ -732,8 +783,8 @@ def remind_command(folder: Path, after_days: int, profile_path: str | None) -> N
 def dispatch_command(folder: Path, again: int | None, profile_path: str | None) -> None:
     """Teslim alınan ve henüz gönderilmemiş paketlerin Kamu SM listesini (PDF) hazırla, gönderildi say.
 
-    Lists every received packet not yet sent on (aile-hekimi: with the bank receipt), marks them sent and
-    prints the PDF's path; --again NO writes an earlier list again.
+    Aile hekimi paketleri dekontla birlikte listeye girer. PDF'nin yolunu yazar; --again NO önceki bir
+    listeyi aynen yeniden yazar.
     """
     from formkit.desk import dispatch
     from formkit.desk.store import Store, os_user
@@ -777,8 +828,8 @@ def dispatch_command(folder: Path, again: int | None, profile_path: str | None) 
 def desk_command(folder: Path, host: str, port: int, set_password: bool, profile_path: str | None) -> None:
     """Masa sayfası: barkod okutma, durum listesi, Kamu SM listesi; giriş gerekir.
 
-    Serves the desk as a web page (waitress), bound to 127.0.0.1 unless --host says otherwise. Set the
-    password first with --set-password (stored only as a scrypt hash).
+    Varsayılan olarak yalnızca bu bilgisayardan (127.0.0.1) erişilir. Parolayı önce --set-password ile
+    belirleyin; yalnızca scrypt özeti saklanır.
     """
     from formkit.desk import auth
     from formkit.desk.store import Store, os_user

@@ -50,3 +50,7 @@ class TemplateError(FormkitError):
 
 class MailError(FormkitError):
     """Writing or sending e-mail failed in a way that stops the whole command."""
+
+
+class DiskFullError(FormkitError):
+    """The disk (or the user's quota) is full: the command stops; what was finished is kept and recorded."""

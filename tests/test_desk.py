@@ -23,7 +23,7 @@ from click.testing import CliRunner
 
 import cli
 from formkit import profile as profiles
-from formkit.desk import auth, remind, status
+from formkit.desk import auth, remind
 from formkit.desk.store import Store
 from formkit.packet.reference import make_ref
 from tests import batchdata
@@ -180,10 +180,15 @@ def test_status_in_three_formats(folder: Path, tmp_path: Path) -> None:
         assert not any(tc in output for tc in full_tcs())
 
 
-def test_csv_cells_that_look_like_formulas_are_neutralised() -> None:
-    assert status.neutralise("=HYPERLINK(1)") == "'=HYPERLINK(1)"
-    assert status.neutralise("@SUM(A1)") == "'@SUM(A1)"
-    assert status.neutralise("İlknur") == "İlknur"
+def test_csv_cells_that_look_like_formulas_are_neutralised(folder: Path, tmp_path: Path) -> None:
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    manifest["rows"][0]["name"] = '=HYPERLINK("http://x")'
+    manifest["rows"][0]["ad"], manifest["rows"][0]["soyad"] = "=HYPERLINK(1)", "@SUM(A1)"
+    (folder / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    assert run("status", str(folder), "--csv", str(tmp_path / "d.csv")).exit_code == 0
+    table = list(csv.reader(io.StringIO((tmp_path / "d.csv").read_text("utf-8-sig")), delimiter=";"))
+    assert table[1][2] == '\'=HYPERLINK("http://x")'
+    assert table[2][2] == "Şükrü Iğdır"
 
 
 # --- remind ------------------------------------------------------------------------------------------
@@ -412,7 +417,7 @@ def test_set_password_from_stdin_stores_only_a_scrypt_hash(folder: Path) -> None
 @pytest.mark.parametrize("command", ["receive", "status", "remind", "dispatch", "desk"])
 def test_desk_commands_have_turkish_help(command: str) -> None:
     result = run(command, "--help")
-    assert result.exit_code == 0 and "DIR" in result.output
+    assert result.exit_code == 0 and "KLASÖR" in result.output
 
 
 def test_reminders_go_out_through_send_once_and_survive_a_mail_rerun(folder: Path) -> None:

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import functools
 import io
-import json
 import logging
 import re
 import threading
@@ -44,7 +43,7 @@ from pypdf.generic import (
 )
 from reportlab.lib.colors import Color
 
-from formkit import turkish
+from formkit import jsonload, turkish
 from formkit.errors import InputError, TemplateError, ValidationError
 from formkit.fileio import write_atomic
 from formkit.model import Problem
@@ -965,12 +964,7 @@ def fill(template: Template | bytes, values: Mapping[str, str | bool], *, flatte
 def load_values(path: Path | str) -> dict[str, str | bool]:
     """A values file: a JSON object of field name → text or true/false (nested objects give dotted names)."""
     path = Path(path)
-    try:
-        data = json.loads(path.read_text(encoding="utf-8-sig"))
-    except OSError as exc:
-        raise InputError(f"{path}: okunamadı ({exc.strerror or exc})") from exc
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise InputError(f"{path}: geçerli bir JSON dosyası değil ({exc})") from exc
+    data = jsonload.load(path)  # size, depth and number limits; InputError naming the file
     if not isinstance(data, dict):
         raise InputError(f"{path}: alan adlarından değerlere bir JSON nesnesi bekleniyor")
     out: dict[str, str | bool] = {}

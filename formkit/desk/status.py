@@ -13,12 +13,11 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from formkit.batch.errors import neutralise  # the same OWASP CSV-injection rule as errors.csv
 from formkit.desk import mailer
 from formkit.desk.manifest import Applicant
 from formkit.desk.store import Progress, Store, local_time
 from formkit.model import Track, redact_tc
-
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # OWASP CSV injection: as errors.csv does
 
 STEPS = ("made", "mailed", "received", "receipt", "dispatched")
 STEP_WORDS = {
@@ -138,11 +137,6 @@ def as_json(rows: list[Line]) -> str:
     return json.dumps(
         {"applicants": [r.as_dict() for r in rows], "summary": summary(rows)}, ensure_ascii=False, indent=2
     )
-
-
-def neutralise(cell: str) -> str:
-    """A cell a spreadsheet would run as a formula starts with a quote instead."""
-    return "'" + cell if cell.startswith(_FORMULA_START) else cell
 
 
 CSV_HEADERS = [
