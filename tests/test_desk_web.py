@@ -107,6 +107,8 @@ def test_scan_after_login_answers_with_name_track_and_missing(app: Flask, folder
     assert response.status_code == 302
     page = client.get("/").get_data(as_text=True)
     assert "Liste 1: 1 paket" in page and "kamusm-liste-001.pdf" in page
+    assert client.post("/gonder", data={"csrf_token": csrf}).status_code == 302
+    assert "Gönderilecek yeni paket yok" in client.get("/").get_data(as_text=True)
     pdf = client.get("/liste/1.pdf")
     assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
     assert (folder / "kamusm" / "kamusm-liste-001.pdf").exists()

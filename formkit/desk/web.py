@@ -233,11 +233,16 @@ def create_app(
             return error_page(400)
         with lock:
             listing = dispatch.dispatch(store, who=f"masa:{session['user']}")
+            waiting = (
+                f" {listing.waiting_receipt} aile hekimi paketi dekont bekliyor."
+                if listing and listing.waiting_receipt
+                else ""
+            )
             if listing is None or not listing.items:
-                session["notice"] = "Gönderilecek yeni paket yok."
+                session["notice"] = "Gönderilecek yeni paket yok." + waiting
                 return redirect(url_for("index"))
             path = dispatch.write(store, profile, listing)
-        session["notice"] = f"Liste {listing.id}: {len(listing.items)} paket; dosya: {path}"
+        session["notice"] = f"Liste {listing.id}: {len(listing.items)} paket; dosya: {path}." + waiting
         return redirect(url_for("index"))
 
     @app.get("/liste/<int:number>.pdf")
