@@ -115,7 +115,7 @@ def test_scan_after_login_answers_with_name_track_and_missing(app: Flask, folder
     assert client.get("/liste/7.pdf").status_code == 404
 
 
-def test_sessions_expire_and_logout_needs_csrf(app: Flask) -> None:
+def test_sessions_expire_and_logout_needs_csrf(app: Flask, folder: Path) -> None:  # noqa: F811
     client = app.test_client()
     login(client)
     assert client.get("/").status_code == 200
@@ -128,6 +128,11 @@ def test_sessions_expire_and_logout_needs_csrf(app: Flask) -> None:
     assert client.get("/").status_code == 200  # no token: still signed in
     client.post("/cikis", data={"csrf_token": csrf})
     assert client.get("/").status_code == 302
+    login(client)
+    assert client.get("/").status_code == 200
+    with Store(folder) as store:
+        auth.set_password(store, "yeni-parola-2027", who="test")
+    assert client.get("/").status_code == 302  # a new password ends every session
 
 
 def test_the_desk_does_not_start_without_a_password(folder: Path) -> None:  # noqa: F811

@@ -114,7 +114,13 @@ def create_app(
         now = time.time()
         if not isinstance(user, str) or not isinstance(start, float) or not isinstance(seen, float):
             return None
-        if now - seen > IDLE_MINUTES * 60 or now - start > MAX_HOURS * 3600:
+        with lock:
+            stored = auth.stored_hash(store) or ""
+        if (
+            now - seen > IDLE_MINUTES * 60
+            or now - start > MAX_HOURS * 3600
+            or session.get("pw") != stored[-16:]  # a new password ends every session
+        ):
             session.clear()
             return None
         session["seen"] = now
@@ -169,7 +175,7 @@ def create_app(
             return render("login.html", 401, problem="Ad ya da parola yanlış.", name=name)
         session.clear()
         now = time.time()
-        session.update(user=name, login=now, seen=now)
+        session.update(user=name, login=now, seen=now, pw=stored[-16:])
         session.permanent = True
         log.info("giriş: %s (%s)", name, request.remote_addr)
         return redirect(url_for("index"))
