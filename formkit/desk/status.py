@@ -80,8 +80,13 @@ class Line:
 def lines(store: Store) -> list[Line]:
     """Every applicant of the batch, in row order, with their progress."""
     applicants = store.applicants()
-    progress = store.all_progress()
-    mailed = mailer.mailed(store.folder, [a.ref for a in applicants])
+    return combine(applicants, store.all_progress(), mailer.mailed(store.folder, [a.ref for a in applicants]))
+
+
+def combine(
+    applicants: list[Applicant], progress: dict[str, Progress], mailed: dict[str, mailer.Mailed]
+) -> list[Line]:
+    """The lines from what the store and the mail folder say (the desk page reads the two separately)."""
     return [Line(a, progress.get(a.ref, Progress()), mailed.get(a.ref)) for a in applicants]
 
 
