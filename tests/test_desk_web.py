@@ -139,3 +139,19 @@ def test_the_desk_does_not_start_without_a_password(folder: Path) -> None:  # no
     with pytest.raises(DeskError, match="--set-password"):
         create_app(folder, profiles.load(None))
     assert manifest_rows(folder)
+
+
+def test_the_desk_pages_ship_in_the_package() -> None:
+    import tomllib
+
+    from tests.test_desk import ROOT
+
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]
+    for package in ("formkit.desk", "formkit.desk.templates", "formkit.desk.static"):
+        assert package in config["packages"]
+    for package in ("formkit.desk.templates", "formkit.desk.static"):
+        assert config["package-data"][package] == ["*"]
+    assert {p.name for p in (ROOT / "formkit" / "desk" / "templates").iterdir()} >= {
+        "desk.html",
+        "login.html",
+    }
