@@ -3,6 +3,10 @@
 Every FormkitError becomes its one-line-per-problem message on stderr and its exit code; nothing else
 reaches the user as a traceback (set FORMKIT_DEBUG=1 to see one). Everything the user reads is Turkish,
 click's own messages included (formkit.cli_tr); help texts are the commands' docstrings and option help.
+
+Imports: only click, the Turkish texts and the error tree at the top. Each command imports the modules it
+uses inside its function, so `formkit fill` does not pay for the profile, spreadsheet or mail code at
+start-up (see bench/bench_fill_cli.py). Keep new commands that way.
 """
 
 from __future__ import annotations
@@ -15,17 +19,15 @@ from collections.abc import Callable
 from dataclasses import replace
 from functools import wraps
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from formkit import __version__, cli_tr, texts
-from formkit import profile as profiles
 from formkit.errors import FormkitError, InputError, ValidationError
-from formkit.input import validate as validation
-from formkit.input.sources import open_table
-from formkit.input.validate import validate_stream
-from formkit.model import Profile
+
+if TYPE_CHECKING:
+    from formkit.model import Profile
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -62,11 +64,15 @@ def reports_errors(func: F) -> F:
 
 def load_profile(path: str | None) -> Profile:
     """Load the --profile file (or the built-in one)."""
+    from formkit import profile as profiles
+
     return profiles.load(Path(path) if path else None)
 
 
 def warn_fees(profile: Profile) -> None:
     """The stale-fees warning, on stderr: once per command, at the end with its summary (issue 13)."""
+    from formkit import profile as profiles
+
     warning = profiles.fee_warning(profile)
     if warning:
         click.echo(warning, err=True)
@@ -108,6 +114,8 @@ profile_file = click.argument("file", required=False, type=click.Path(dir_okay=F
 @reports_errors
 def profile_show(file: str | None) -> None:
     """Profili okunaklı yazdır: IBAN dörtlü gruplar, tutarlar TL biçiminde, toplam hesaplanmış."""
+    from formkit import profile as profiles
+
     profile = load_profile(file)
     click.echo(profiles.describe(profile))
     warn_fees(profile)
@@ -118,6 +126,8 @@ def profile_show(file: str | None) -> None:
 @reports_errors
 def profile_check(file: str | None) -> None:
     """Profili denetle: IBAN, tutarlar, https adresleri, zorunlu anahtarlar. Hata varsa çıkış kodu 2."""
+    from formkit import profile as profiles
+
     profile = load_profile(file)
     click.echo(f"profil geçerli: {profile.path or f'(yerleşik) {profiles.DEFAULT_PROFILE}'}")
     warn_fees(profile)
@@ -142,6 +152,10 @@ def validate_command(file: str, as_json: bool, encoding: str | None, profile_pat
     Çıkış kodu 0: bütün satırlar geçerli; 1: bazı satırlar hatalı; 2: dosya (ya da profil) kullanılamıyor.
     Sınırlar: FORMKIT_MAX_ROWS, FORMKIT_MAX_COLUMNS, FORMKIT_MAX_CELL_CHARS, FORMKIT_MAX_UNPACKED_MB (README).
     """
+    from formkit.input import validate as validation
+    from formkit.input.sources import open_table
+    from formkit.input.validate import validate_stream
+
     if profile_path:
         load_profile(profile_path)
     table = open_table(Path(file), encoding=encoding)
@@ -211,12 +225,22 @@ def fields_command(template: str, as_json: bool) -> None:
 @click.option("--map", "map_path", type=click.Path(dir_okay=False), help="Alan eşlemesi (TOML, [fields]).")
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="Çıktı PDF dosyası.")
 @click.option("--editable", is_flag=True, help="Alanları bırak (düzenlenebilir); verilmezse düzleştirilir.")
+@click.option(
+    "--strict", is_flag=True,
+    help="Bir değer bile kullanılamazsa hiçbir şey yazma (çıkış kodu 2); verilmezse sığanlar doldurulur, "
+    "sığmayanlar tek tek bildirilir (çıkış kodu 1).",
+)  # fmt: skip
 @reports_errors
-def fill_command(template: str, data_path: str, map_path: str | None, output: str, editable: bool) -> None:
+def fill_command(
+    template: str, data_path: str, map_path: str | None, output: str, editable: bool, strict: bool
+) -> None:
     """Bir PDF formunu JSON değerleriyle doldurur; varsayılan çıktı baskıya hazır (düzleştirilmiş).
 
-    --editable verilirse alanlar korunur (düzenlenebilir çıktı). Çıktı yolu var olan bir aygıt, FIFO,
-    klasör ya da sembolik bağlantıysa üzerine yazılmaz.
+    --editable verilirse alanlar korunur (düzenlenebilir çıktı). Kullanılamayan bir değer (bilinmeyen alan,
+    sığmıyor, hiçbir yazı tipinde olmayan karakter) alanıyla bildirilir ve dışarıda bırakılır, gerisi
+    doldurulur, çıkış kodu 1 olur; --strict verilirse hiçbir şey yazılmaz. Hiçbir şeyi değiştirmeyen bir
+    doldurma da bildirilir (çıkış kodu 1). Çıktı yolu var olan bir aygıt, FIFO, klasör ya da sembolik
+    bağlantıysa üzerine yazılmaz.
     """
     from formkit.acroform import engine as forms
 
@@ -227,12 +251,21 @@ def fill_command(template: str, data_path: str, map_path: str | None, output: st
     try:
         if map_path:
             values = forms.apply_map(parsed, values, forms.load_map(map_path))
-        pdf = forms.fill(parsed, values, flatten=not editable)
+        result = parsed.fill_partial(values, flatten=not editable, strict=strict)
     except ValidationError as exc:  # name the values file in every line
         raise ValidationError([replace(p, source=p.source or data_path) for p in exc.problems]) from exc
-    path = forms.write_pdf(output, pdf)
+    path = forms.write_pdf(output, result.pdf)
+    for problem in result.problems:
+        click.echo(f"hata: {replace(problem, source=problem.source or data_path).line()}", err=True)
+    if not result.changed:
+        click.echo(
+            f"uyarı: {data_path}: hiçbir alan doldurulmadı; çıktı şablonla aynı değerleri taşıyor", err=True
+        )
     kind = "düzenlenebilir" if editable else "düzleştirilmiş"
-    click.echo(f"{path} yazıldı ({kind}, {len(pdf) // 1024} KB)")
+    left = f"; {len(result.problems)} değer kullanılamadı" if result.problems else ""
+    click.echo(f"{path} yazıldı ({kind}, {len(result.pdf) // 1024} KB{left})")
+    if result.problems or not result.changed:
+        sys.exit(1)
 
 
 # --- packet ----------------------------------------------------------------------------------------
@@ -367,6 +400,13 @@ class _ProgressLine:
         self.enabled = sys.stderr.isatty()
         self.started = time.monotonic()
         self.last = 0.0
+        self.open = False  # a line was drawn without its newline
+
+    def close(self) -> None:
+        """End a half-drawn line, so that a message printed after it (e.g. disk full) starts on its own."""
+        if self.open:
+            click.echo("", err=True)
+            self.open = False
 
     def __call__(self, done: int, total: int) -> None:
         now = time.monotonic()
@@ -377,10 +417,12 @@ class _ProgressLine:
         rate = done / elapsed
         left = (total - done) / rate if rate > 0 else 0.0
         click.echo(
-            f"\r  {done}/{total} satır  {rate:5.1f}/sn  kalan {int(left) // 60}:{int(left) % 60:02d} ",
+            f"\r  {done}/{total} satır  {texts.decimal(rate):>5}/sn  "
+            f"kalan {int(left) // 60}:{int(left) % 60:02d} ",
             err=True,
             nl=done >= total,
         )
+        self.open = done < total
 
 
 @cli.command()
@@ -447,7 +489,11 @@ def batch(
         force=force,
         official_form=official,
     )
-    result = batches.run(Path(input_file), Path(out_dir), options, progress=_ProgressLine())
+    progress = _ProgressLine()
+    try:
+        result = batches.run(Path(input_file), Path(out_dir), options, progress=progress)
+    finally:
+        progress.close()
     for warning in result.warnings:
         click.echo(f"uyarı: {warning}", err=True)
     click.echo(
@@ -694,7 +740,7 @@ def serve(host: str, port: int, profile_path: str | None, store_dir: str | None)
 
 # --- the officer's desk ------------------------------------------------------------------------------
 
-desk_folder = click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+desk_folder = click.argument("folder", metavar="KLASÖR", type=click.Path(file_okay=False, path_type=Path))
 
 
 @cli.command("receive")
@@ -705,9 +751,8 @@ desk_folder = click.argument("folder", type=click.Path(file_okay=False, path_typ
 def receive_command(folder: Path, ref: str, dekont: bool) -> None:
     """Bir paketin teslim alındığını kaydet (kapaktaki barkod ya da paket numarası).
 
-    Bilinmeyen ya da yanlış yazılmış numara (kontrol karakteri tutmaz): çıkış kodu 2, kayıt yok. Aynı
-    paket ikinci kez okutulursa yeni kayıt eklenmez, ilk teslim zamanı yazılır. Aile hekiminin dekontu
-    sonradan --dekont ile eklenebilir.
+    Bilinmeyen ya da yanlış yazılmış paket numarası: çıkış kodu 2. İkinci okutma yeni kayıt eklemez ve
+    paketin ilk ne zaman teslim alındığını söyler; sonradan verilen --dekont aile hekimi kaydını tamamlar.
     """
     from formkit.desk.receive import receive
     from formkit.desk.store import Store, os_user
@@ -728,8 +773,8 @@ def receive_command(folder: Path, ref: str, dekont: bool) -> None:
 def status_command(folder: Path, as_json: bool, csv_path: Path | None) -> None:
     """Her başvuru sahibinin durumu: hazırlandı → e-postalandı → teslim alındı → Kamu SM'ye gönderildi.
 
-    Kişi başına bir satır (paket numarası, ad, başvuru türü, maskeli T.C. numarası, her adımın tarihi)
-    ve sayılar.
+    Her kişi için bir satır (paket numarası, ad, başvuru türü, maskeli T.C. numarası, her adımın tarihi)
+    ve sayımlar.
     """
     from formkit.desk import status
     from formkit.desk.store import Store
@@ -758,8 +803,9 @@ def status_command(folder: Path, as_json: bool, csv_path: Path | None) -> None:
 def remind_command(folder: Path, after_days: int, profile_path: str | None) -> None:
     """Teslim etmeyenlere (kurum, aile hekimi) hatırlatma e-postası yaz; `formkit send` gönderir.
 
-    Paketi en az GÜN gün önce e-postalanmış ve formunu (aile hekimi: dekontunu) teslim etmemiş herkes
-    için giden kutusuna bir hatırlatma yazar. GÜN gün dolmadan yeniden çalıştırmak yeni ileti yazmaz.
+    E-postası en az GÜN gün önce gönderilmiş ve teslim etmemiş (ya da dekontu eksik) her kurum ve aile
+    hekimi başvurusu için KLASÖR/outbox içine bir hatırlatma yazar. GÜN dolmadan yeniden çalıştırılırsa
+    yeni bir şey yazmaz.
     """
     from formkit.desk import remind
     from formkit.desk.store import Store, os_user
@@ -783,8 +829,8 @@ def remind_command(folder: Path, after_days: int, profile_path: str | None) -> N
 def dispatch_command(folder: Path, again: int | None, profile_path: str | None) -> None:
     """Teslim alınan ve henüz gönderilmemiş paketlerin Kamu SM listesini (PDF) hazırla, gönderildi say.
 
-    Aile hekimi paketleri dekontla birlikte listeye girer. PDF'nin yolunu yazar; --again NO önceki bir
-    listeyi aynen yeniden yazar.
+    Teslim alınmış ve henüz gönderilmemiş her paketi (aile hekimi: dekontuyla) listeler, gönderildi olarak
+    işaretler ve PDF'in yolunu yazar; --again NO önceki bir listeyi yeniden yazar.
     """
     from formkit.desk import dispatch
     from formkit.desk.store import Store, os_user
@@ -828,8 +874,8 @@ def dispatch_command(folder: Path, again: int | None, profile_path: str | None) 
 def desk_command(folder: Path, host: str, port: int, set_password: bool, profile_path: str | None) -> None:
     """Masa sayfası: barkod okutma, durum listesi, Kamu SM listesi; giriş gerekir.
 
-    Varsayılan olarak yalnızca bu bilgisayardan (127.0.0.1) erişilir. Parolayı önce --set-password ile
-    belirleyin; yalnızca scrypt özeti saklanır.
+    Masayı bir web sayfası olarak sunar; --host başka bir şey demedikçe yalnızca 127.0.0.1 dinlenir.
+    Önce --set-password ile parolayı belirleyin (yalnızca scrypt özeti saklanır).
     """
     from formkit.desk import auth
     from formkit.desk.store import Store, os_user

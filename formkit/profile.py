@@ -60,10 +60,10 @@ def fee_warning(profile: Profile, today: date | None = None) -> str | None:
     """A one-line warning when the profile's fees are more than a year old (prices changed on 01.01.2026)."""
     today = today or date.today()
     valid_from = profile.fees.valid_from
-    stale = (today - valid_from).days > 365 or (valid_from < PRICE_CHANGE <= today)
-    if not stale:
+    changed = valid_from < PRICE_CHANGE <= today
+    if not changed and (today - valid_from).days <= 365:
         return None
-    return texts.fee_warning(valid_from, PRICE_CHANGE, profile.urls.fees)
+    return texts.fee_warning(valid_from, PRICE_CHANGE if changed else None, profile.urls.fees)
 
 
 def place_line(address: PostalAddress) -> str:

@@ -128,12 +128,16 @@ def send_dry_run(count: int) -> str:
 # --- fees -------------------------------------------------------------------------------------------
 
 
-def fee_warning(valid_from: date, price_change: date, fees_url: str) -> str:
-    """The profile's fees predate a known price change (or are over a year old)."""
+def fee_warning(valid_from: date, price_change: date | None, fees_url: str) -> str:
+    """The profile's fees predate a known price change (price_change), or are just over a year old (None)."""
+    why = (
+        f"Kamu SM ücretleri {price_change:%d.%m.%Y} tarihinde değişti"
+        if price_change is not None
+        else "bu tarih bir yıldan eski"
+    )
     return (
-        f"uyarı: profildeki ücretler {valid_from:%d.%m.%Y} tarihli; Kamu SM ücretleri "
-        f"{price_change:%d.%m.%Y} tarihinde değişti. Güncel tutarı {fees_url or 'Kamu SM'} "
-        "adresinden kontrol edip profili güncelleyin."
+        f"uyarı: profildeki ücretler {valid_from:%d.%m.%Y} tarihli; {why}. Güncel tutarı "
+        f"{fees_url or 'Kamu SM'} adresinden kontrol edip profili güncelleyin."
     )
 
 

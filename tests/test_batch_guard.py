@@ -166,18 +166,18 @@ def test_a_full_disk_keeps_the_manifest_true_and_the_rerun_finishes(
 
 
 def test_a_real_full_disk_with_worker_processes(tmp_path: Path) -> None:
-    """A 1 MB tmpfs (needs root and mount; skipped where that is not possible)."""
+    """A 512 KB tmpfs (needs root and mount; skipped where that is not possible)."""
     if os.geteuid() != 0 or not shutil.which("mount"):
         pytest.skip("mounting a tmpfs needs root")
     disk = tmp_path / "disk"
     disk.mkdir()
     mounted = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(disk)], capture_output=True, check=False
+        ["mount", "-t", "tmpfs", "-o", "size=512k", "tmpfs", str(disk)], capture_output=True, check=False
     )
     if mounted.returncode != 0:
         pytest.skip(f"tmpfs cannot be mounted here: {mounted.stderr.decode(errors='replace').strip()}")
     try:
-        count = 40  # ≈ 60 KB a packet: about 15 fit
+        count = 16  # ≈ 60 KB a packet: about 7 fit
         source = batchdata.write_csv(tmp_path / "personel.csv", list(batchdata.rows(count)))
         out = disk / "out"
         command = [sys.executable, str(ROOT / "cli.py"), "batch", str(source), "-o", str(out), "-j", "2"]
@@ -189,7 +189,7 @@ def test_a_real_full_disk_with_worker_processes(tmp_path: Path) -> None:
         assert 0 < kept < count
         assert not list(out.rglob("*.tmp"))
 
-        subprocess.run(["mount", "-o", "remount,size=8m", str(disk)], check=True)  # space freed
+        subprocess.run(["mount", "-o", "remount,size=4m", str(disk)], check=True)  # space freed
         resumed = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
         assert resumed.returncode == 0, resumed.stderr
         assert f"{count} paket hazır ({count - kept} yeni, {kept} güncel)" in resumed.stdout
@@ -233,3 +233,13 @@ def test_when_even_the_manifest_does_not_fit_the_newest_packet_makes_room(
     assert resumed.exit_code == 0, resumed.output
     assert "6 paket hazır (4 yeni, 2 güncel)" in resumed.output
     assert len(_true_to_disk(out)) == 6
+
+
+def test_one_person_repeated_does_not_make_another_file_the_same_list(tmp_path: Path) -> None:
+    first = batchdata.write_csv(tmp_path / "a.csv", list(batchdata.rows(4)))
+    out = tmp_path / "out"
+    assert _run("batch", str(first), "-o", str(out), "-j", "1").exit_code == 0
+    repeated = [batchdata.applicant_row(0)] * 3 + list(batchdata.rows(3, start=30))
+    other = batchdata.write_csv(tmp_path / "b.csv", repeated)
+    refused = _run("batch", str(other), "-o", str(out), "-j", "1")
+    assert refused.exit_code == 2 and "yalnızca 1 tanesi var" in refused.output

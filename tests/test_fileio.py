@@ -94,3 +94,24 @@ def test_a_full_disk_names_the_folder(tmp_path: Path, monkeypatch: pytest.Monkey
     assert str(tmp_path) in caught.value.message and "disk dolu" in caught.value.message
     assert "boş yer" in caught.value.message
     assert not list(tmp_path.iterdir())  # the temporary is gone
+
+
+def test_a_packet_on_a_full_disk_says_so_and_leaves_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("FORMKIT_REF_KEY", "test-key-fileio")
+    real = os.replace
+
+    def full(src: str, dst: str | Path) -> None:
+        if Path(dst).suffix == ".pdf":
+            raise OSError(errno.ENOSPC, "No space left on device")
+        real(src, dst)
+
+    monkeypatch.setattr(os, "replace", full)
+    out = tmp_path / "cikti"
+    data = ROOT / "tests" / "data" / "tek_kisi.json"
+    result = CliRunner().invoke(cli, ["packet", "--input", str(data), "-o", str(out)])
+    assert result.exit_code == 2, result.output
+    assert f"hata: {out}: disk dolu (boş yer:" in result.output
+    assert "beklenmeyen" not in result.output
+    assert not [p for p in out.rglob("*") if p.is_file()]

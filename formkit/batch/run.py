@@ -227,7 +227,7 @@ class _Claim:
             if isinstance(entry, dict) and entry.get("status") == "ok" and isinstance(entry.get("ref"), str)
         }
         self.counting = bool(self.refs) and self.batch.get("input_sha256") != self.digest
-        self.shared = 0
+        self.found: set[str] = set()  # references of the folder's people met in this input
 
     def observe(self, rows: Callable[[], Iterable[RawRow]]) -> Callable[[], Iterable[RawRow]]:
         """`rows` for validate_stream; its first pass also counts the people already in the folder."""
@@ -241,8 +241,9 @@ class _Claim:
             for raw in rows():
                 if counting:
                     tc = re.sub(r"\.0+$", "", (raw.values.get("tc_kimlik_no") or "").replace(" ", ""))
-                    if len(tc) == 11 and tc.isdigit() and make_ref(tc, key) in self.refs:
-                        self.shared += 1
+                    ref = make_ref(tc, key) if len(tc) == 11 and tc.isdigit() else ""
+                    if ref in self.refs:
+                        self.found.add(ref)  # a set: a person on two rows counts once
                 yield raw
 
         return counted
@@ -258,13 +259,13 @@ class _Claim:
             problem = texts.another_profile(
                 str(self.out_dir), str(old_profile), self.options.profile.fingerprint
             )
-        elif self.counting and 2 * self.shared < len(self.refs):
+        elif self.counting and 2 * len(self.found) < len(self.refs):
             problem = texts.another_input(
                 str(self.out_dir),
                 str(self.batch.get("input", "?")),
                 len(self.refs),
                 self.input_path.name,
-                self.shared,
+                len(self.found),
             )
         if problem is None:
             return self.previous
