@@ -32,7 +32,7 @@ from formkit.pdf.layout import (
     text,
     width,
 )
-from formkit.turkish import format_amount, format_date, group_iban, upper
+from formkit.turkish import format_amount, group_iban, upper
 
 LABEL_W = 34 * MM
 
@@ -68,22 +68,20 @@ def draw_payment(canvas: Canvas, ctx: content.PageContext, *, stale_fees: bool) 
     y = _description(canvas, ctx, y)
 
     notes = [
-        "Dekontu başvuru formuna iliştirin: iki nüshayı dekontla birlikte E-imza Kurum Yetkilisine "
-        "teslim edin. Dekontsuz başvuru işleme alınmaz.",
-        f"Tutar {format_date(profile.fees.valid_from)} tarihli bilgilere göredir; ödemeden önce güncel "
-        f"tutarı {profile.urls.fees or 'Kamu SM'} adresinden kontrol edin.",
+        content.receipt_text(ctx),
+        content.say(ctx, "payment.letter"),
+        content.say(ctx, "fee.date"),
     ]
     if stale_fees:
-        notes.append("DİKKAT: Bu tarihten sonra Kamu SM ücretleri değişti; tutar güncel olmayabilir.")
-    notes.append(
-        "Bu sayfada T.C. kimlik numaranızın tamamı yer alır: yalnızca ödeme için kullanın, "
-        "başkalarıyla paylaşmayın."
-    )
+        notes.append(content.say(ctx, "fee.stale"))
+    notes.append(content.say(ctx, "payment.tc_note"))
+    strong = {notes[0], *(notes[3:4] if stale_fees else ())}
+    warning = notes[3] if stale_fees else None
     y -= 5 * MM
     for note in notes:
-        bold = note.startswith(("Dekontu", "DİKKAT"))
+        bold = note in strong
         fitted = fit(note, BOLD if bold else REGULAR, 9.5, CONTENT_W - 7 * MM, min_size=8, max_lines=3)
-        canvas.setFillColor(STAMP_RED if note.startswith("DİKKAT") else ACCENT)
+        canvas.setFillColor(STAMP_RED if note == warning else ACCENT)
         canvas.rect(LEFT, y - fitted.height + 1, 1.4 * MM, fitted.height - 1, stroke=0, fill=1)
         y = draw_fitted(canvas, fitted, LEFT + 5 * MM, y, color=INK) - 3.5 * MM
     y = _receipt_area(canvas, y - 2 * MM)
@@ -91,7 +89,7 @@ def draw_payment(canvas: Canvas, ctx: content.PageContext, *, stale_fees: bool) 
         raise FitError("ödeme sayfası", "sayfaya sığmıyor")
     footer(
         canvas,
-        f"{profile.name} · Kaynak: İlk Defa E-imza Başvurusu rehberi, {format_date(profile.source_date)}",
+        f"{profile.name} · Talimatların kaynakları: formkit profile show",
         f"Paket no {ctx.ref} · Ödeme",
     )
 
