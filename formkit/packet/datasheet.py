@@ -104,14 +104,14 @@ def draw_datasheet(canvas: Canvas, ctx: content.PageContext) -> None:
         y = section_title(canvas, section, y - 3 * MM)
         if section == "TESLİMAT ADRESİ":
             note = fit(content.say(ctx, "datasheet.address"), REGULAR, 8, CONTENT_W, min_size=7, max_lines=2)
-            y = draw_fitted(canvas, note, LEFT, y, color=MUTED) - 1 * MM
+            y = draw_fitted(canvas, note, LEFT, y, color=MUTED) - 2 * MM
         for label, value, system in items:
             text(canvas, LEFT, y - 9 * 0.93, label, REGULAR, 9, MUTED)
             fitted = fit(value, BOLD, 10.5, value_w, min_size=7.5, max_lines=3, field=label)
             bottom = draw_fitted(canvas, fitted, LEFT + LABEL_W, y, color=INK)
-            if system:
-                hint = fit(f"({mernis})", REGULAR, 7, LABEL_W - 3 * MM, min_size=6, max_lines=2)
-                bottom = min(bottom, draw_fitted(canvas, hint, LEFT, y - 9 * 1.25, color=ACCENT))
+            if system:  # the mark goes right under the value, in the wide column: one short line
+                hint = fit(f"↑ {mernis}", REGULAR, 7, value_w, min_size=6)
+                bottom = draw_fitted(canvas, hint, LEFT + LABEL_W, bottom + 0.3 * MM, color=ACCENT)
             canvas.setStrokeColor(FAINT)
             canvas.setLineWidth(0.4)
             canvas.line(LEFT, bottom - 1.2 * MM, RIGHT, bottom - 1.2 * MM)
