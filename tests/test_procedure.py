@@ -375,6 +375,7 @@ source = "tekirdag"
     sentence = "Banka dekontunu eimza@il.example adresine e-postayla gönderin."
     assert sentence in pages[0] and sentence in pages[3]
     assert "dekontunu başvuru formuyla birlikte" not in " ".join(pages)
+    assert "banka dekontu" not in lower(pages[0].replace(sentence, ""))  # nothing says: hand it in
     mersin = pages_of(build_packet(applicant(Track.AILE_HEKIMI), profile).data)
     assert "Banka dekontunu başvuru formuyla birlikte E-imza Kurum Yetkilisine teslim edin." in mersin[3]
 

@@ -217,13 +217,9 @@ def contacts(ctx: PageContext) -> tuple[str, ...]:
 
 def side_box(ctx: PageContext) -> tuple[str, str]:
     """The cover's hand-in box (kurum, aile-hekimi): what is handed in, and who pays."""
-    if ctx.track is Track.AILE_HEKIMI:
-        hand_in = say(ctx, "side.aile-hekimi")
-        fee = say(ctx, "side.fee.aile-hekimi")
-    else:
-        hand_in = say(ctx, "side.kurum")
-        fee = say(ctx, "side.fee.kurum")
-    return _join(hand_in, say(ctx, "side.envelope")), fee
+    if ctx.track is Track.AILE_HEKIMI:  # the receipt: with the forms, or by e-mail (profile)
+        return _join(say(ctx, "side.aile-hekimi"), receipt_text(ctx)), say(ctx, "side.fee.aile-hekimi")
+    return _join(say(ctx, "side.kurum"), say(ctx, "side.envelope")), say(ctx, "side.fee.kurum")
 
 
 def record_fields(ctx: PageContext) -> tuple[str, ...]:

@@ -181,7 +181,7 @@ def _side_box(canvas: Canvas, ctx: content.PageContext) -> None:
     y = top - 4 * MM
     y = draw_fitted(canvas, fit("TESLİM", BOLD, 8.5, inner, field="teslim"), left + 4 * MM, y, color=ACCENT)
     body, fee = content.side_box(ctx)
-    note = fit(body, REGULAR, 8.5, inner, min_size=7, max_lines=5, field="teslim", shrink=False)
+    note = fit(body, REGULAR, 8.5, inner, min_size=7, max_lines=6, field="teslim", shrink=False)
     y = draw_fitted(canvas, note, left + 4 * MM, y - 1.5 * MM, color=INK)
     y = draw_fitted(canvas, fit("ÜCRET", BOLD, 8.5, inner), left + 4 * MM, y - 3 * MM, color=ACCENT)
     fee_fit = fit(fee, REGULAR, 8.5, inner, min_size=7, max_lines=2, field="ücret", shrink=False)
