@@ -188,9 +188,11 @@ class Rule:
 
 @dataclass(frozen=True)
 class Procedure:
-    """What differs between provinces in the hand-in: copies, an extra document, how the receipt goes."""
+    """What differs between provinces in the hand-in: an extra document, how the receipt goes.
 
-    copies: int = 2  # printed copies of the form handed in (kurum, aile-hekimi); Mersin 2, Hatay 1
+    (The number of copies for kurum and aile-hekimi is `Profile.copies`, from `[form] copies`.)
+    """
+
     bireysel_copies: int = 2  # bireysel: one posted to Kamu SM, one kept (seed)
     extra_document: str = ""  # e.g. "dilekçe" or "kurum üst yazısı"; "" when none
     receipt: str = "paper"  # "paper": the bank receipt goes with the forms; "email": to receipt_email
@@ -213,15 +215,16 @@ class Profile:
     urls: Urls
     mail_from: str
     mail_reply_to: str = ""
+    copies: int = 2  # [form] copies: how many signed copies of the form the procedure asks for
     procedure: Procedure = field(default_factory=Procedure)
     sources: Mapping[str, Source] = field(default_factory=dict, compare=False)
     texts: Mapping[str, Rule] = field(default_factory=dict, compare=False)
     path: str = ""  # where it was loaded from ("" for the built-in one)
     fingerprint: str = field(default="", compare=False)  # sha256 of the file's bytes
 
-    def copies(self, track: Track) -> int:
-        """How many copies of the form the applicant prints and signs."""
-        return self.procedure.bireysel_copies if track is Track.BIREYSEL else self.procedure.copies
+    def copies_for(self, track: Track) -> int:
+        """How many copies of the form an applicant of this track prints and signs (Mersin: 2 for all)."""
+        return self.procedure.bireysel_copies if track is Track.BIREYSEL else self.copies
 
     def say(self, key: str, **values: object) -> str:
         """The profile's sentence `key` with its placeholders filled in (KeyError: not in the profile)."""

@@ -36,6 +36,7 @@ from formkit.resources import asset
 DEFAULT_PROFILE = "mersin.toml"
 PLACEHOLDERS = frozenset({"AD", "SOYAD", "TC", "ad", "soyad", "AD_SOYAD", "ad_soyad"})
 PRICE_CHANGE = date(2026, 1, 1)  # Kamu SM's last known price change after the seed
+MAX_COPIES = 5  # more signed copies than this is a typo, not a procedure
 
 # Placeholders a sentence of `[texts]` may use (content.text_values fills them per packet).
 TEXT_PLACEHOLDERS = frozenset(
@@ -61,7 +62,7 @@ REQUIRED_TEXTS = (
     "web.lead", "web.kurum", "web.aile-hekimi", "web.bireysel", "web.device", "web.address",
 )  # fmt: skip
 RECEIPT_WAYS = ("paper", "email")
-SOURCED_SECTIONS = ("officer", "kamusm", "bank", "fees", "urls", "procedure")
+SOURCED_SECTIONS = ("officer", "kamusm", "bank", "fees", "urls", "form", "procedure")
 
 
 def default_path() -> Path:
@@ -186,7 +187,7 @@ def _describe_procedure(profile: Profile) -> list[str]:
     cite = "; ".join(profile.sources[key].cite() for key in proc.sources if key in profile.sources)
     return [
         "Teslim usulü:",
-        f"  Nüsha sayısı (kurum, aile hekimi): {proc.copies}",
+        f"  Nüsha sayısı (kurum, aile hekimi): {profile.copies}",
         f"  Nüsha sayısı (bireysel):          {proc.bireysel_copies}",
         f"  Ek belge:                         {proc.extra_document or 'yok'}",
         f"  Banka dekontu:                    {receipt}",
@@ -234,6 +235,15 @@ class _Reader:
             self.fail(key, "metin listesi olmalı")
             return ()
         return tuple(v.strip() for v in value if v.strip())
+
+    def count(self, key: str, *, default: int, most: int) -> int:
+        value = self.get(key)
+        if value is None:
+            return default
+        if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= most:
+            self.fail(key, f"1 ile {most} arasında bir tam sayı olmalı")
+            return default
+        return value
 
     def day(self, key: str) -> date:
         value = self.get(key)
@@ -391,8 +401,7 @@ class _Reader:
             self.fail(key, f"bilinmeyen yer tutucu {', '.join(unknown)}; kullanılabilenler: {allowed}")
 
     def procedure(self) -> Procedure:
-        copies = self.count("procedure.copies", 2)
-        bireysel = self.count("procedure.bireysel_copies", 2)
+        bireysel = self.count("procedure.bireysel_copies", default=2, most=MAX_COPIES)
         receipt = self.text("procedure.receipt", required=False) or "paper"
         if receipt not in RECEIPT_WAYS:
             self.fail("procedure.receipt", f'"paper" ya da "email" olmalı, {receipt!r} verildi')
@@ -403,22 +412,12 @@ class _Reader:
                 'dekont e-postayla alınıyorsa (receipt = "email") bir e-posta adresi olmalı',
             )
         return Procedure(
-            copies=copies,
             bireysel_copies=bireysel,
             extra_document=self.text("procedure.extra_document", required=False),
             receipt=receipt,
             receipt_email=email,
             sources=self.source_keys("procedure.source") if self.get("procedure") is not None else (),
         )
-
-    def count(self, key: str, default: int) -> int:
-        value = self.get(key)
-        if value is None:
-            return default
-        if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 5:
-            self.fail(key, "1 ile 5 arasında bir tam sayı olmalı")
-            return default
-        return value
 
     def profile(self, *, path: str, fingerprint: str) -> Profile | None:
         mail_from = self.text("mail.from")
@@ -451,6 +450,7 @@ class _Reader:
             ),
             mail_from=mail_from,
             mail_reply_to=self.text("mail.reply_to", required=False),
+            copies=self.count("form.copies", default=2, most=MAX_COPIES),
             procedure=procedure,
             sources=sources,
             texts=self.rules(procedure.receipt, procedure.extra_document),

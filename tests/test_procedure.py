@@ -303,7 +303,7 @@ def test_profile_check_refuses_a_rule_without_a_source(
 
 def test_the_shipped_profile_is_mersin_as_the_seed_says(profile: Profile) -> None:
     assert profile.province == "Mersin" and profile.source_date == date(2024, 3, 12)
-    assert profile.procedure.copies == 2 and profile.procedure.bireysel_copies == 2
+    assert profile.copies == 2 and profile.procedure.bireysel_copies == 2
     assert profile.procedure.extra_document == "" and profile.procedure.receipt == "paper"
     assert profile.officer.lines == ("Sağlık Müdürlüğü Eski Devlet Hastanesi Yerleşkesi",)
     assert profile.bank.description_template == "{AD}-{SOYAD}-{TC}/ AÇIKLAMA = E-İMZA 3 YILLIK BAŞVURUSU"
@@ -326,7 +326,7 @@ source = "hatay"
 
 
 def test_copies_come_from_the_profile_mersin_2_hatay_1(profile: Profile, tmp_path: Path) -> None:
-    hatay = province(tmp_path, {"copies = 2 ": "copies = 1 "})
+    hatay = province(tmp_path, {"[form]\ncopies = 2": "[form]\ncopies = 1"})
     for prof, copies in ((profile, 2), (hatay, 1)):
         pages = pages_of(build_packet(applicant(Track.KURUM), prof).data)
         assert f"İmzalı {copies} nüshayı E-imza Kurum Yetkilisine teslim edin" in pages[0]

@@ -43,7 +43,7 @@ class PageContext:
 
     @property
     def copy_count(self) -> int:
-        return self.copies if self.copies is not None else self.profile.copies(self.track)
+        return self.copies if self.copies is not None else self.profile.copies_for(self.track)
 
 
 def person_name(ad: str, soyad: str) -> str:

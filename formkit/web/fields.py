@@ -122,7 +122,7 @@ def track_choices(profile: Profile) -> tuple[TrackChoice, ...]:
         TrackChoice(
             track.value,
             titles[track],
-            profile.say(f"web.{track.value}", **profile_values(profile, profile.copies(track))),
+            profile.say(f"web.{track.value}", **profile_values(profile, profile.copies_for(track))),
         )
         for track in Track
     )
@@ -130,5 +130,5 @@ def track_choices(profile: Profile) -> tuple[TrackChoice, ...]:
 
 def web_texts(profile: Profile) -> dict[str, str]:
     """The page's instruction sentences (lead, device hint, address hint), from the profile."""
-    values = profile_values(profile, profile.copies(Track.KURUM))
+    values = profile_values(profile, profile.copies)
     return {key: profile.say(f"web.{key}", **values) for key in ("lead", "device", "address")}
