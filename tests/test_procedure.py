@@ -429,3 +429,13 @@ def test_a_long_name_and_address_keep_the_street_in_the_return_address(profile: 
     assert back.startswith("Gönderen: Ayşe Gülşen Nur Deniz KARAOSMANOĞLU-ÇİÇEKÇİOĞLU ŞİMŞEKBAŞI")
     assert "Şehit Jandarma Er Mehmet Ali Yılmaz Caddesi Gül Apartmanı C Blok No: 12/45" in back
     assert back.endswith("33110 Yenişehir/MERSİN")
+
+
+def test_mail_values_follow_the_form_source(profile: Profile) -> None:
+    """Ready for mail.core: the print-and-sign sentence for each kind of copies, from the profile."""
+    sheet = content.mail_values(profile, Track.KURUM, "data-sheet")
+    assert sheet["nusha_sayisi"] == "2" and "veri sayfası başvuru formu değildir" in sheet["form_adimi"]
+    portal = content.mail_values(profile, Track.BIREYSEL, "portal")
+    assert "Kamu SM sisteminden aldığınız form çıktısıdır" in portal["form_adimi"]
+    own = content.mail_values(profile, Track.KURUM, "profile", copies=1, form_title="İl formu")
+    assert "İl formu (1 nüsha)" in own["form_adimi"] and own["nusha_sayisi"] == "1"

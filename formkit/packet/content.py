@@ -269,3 +269,19 @@ def transfer_description(applicant: Applicant, profile: Profile) -> str:
         "ad_soyad": f"{applicant.ad} {applicant.soyad}",
     }
     return normalise_space(profile.bank.description_template.format_map(values))
+
+
+def mail_values(
+    profile: Profile, track: Track, form_source: str, *, copies: int | None = None, form_title: str = ""
+) -> dict[str, str]:
+    """E-mail template values that depend on the packet's kind of copies (the manifest's form_source).
+
+    `form_adimi`: the profile's print-and-sign sentence for this case; `nusha_sayisi`: how many copies are
+    signed. mail.core does not pass these yet: wiring them in as `$form_adimi` and `$nusha_sayisi` lets the
+    mail texts follow the three cases the way the packet's pages do.
+    """
+    count = copies if copies is not None else profile.copies_for(track)
+    values = profile_values(profile, count)
+    if form_title:
+        values["form_title"] = form_title
+    return {"form_adimi": profile.say(f"step.print.{form_source}", **values), "nusha_sayisi": str(count)}
