@@ -123,6 +123,7 @@ def test_data_sheet_appears_once_and_says_it_is_not_the_form(profile: Profile, t
     sheets = [page for page in pages if HEAD in page]
     assert len(sheets) == 1 and HEAD in pages[1]
     sheet = sheets[0]
+    assert sheet.index(HEAD) < sheet.index("T.C. Kimlik No")  # the head comes first, before any data
     assert sheet.count(MERNIS) == 6  # T.C., ad, soyad, doğum yeri, doğum tarihi, kurum
     order = ["T.C. Kimlik No", "Ad", "Soyad", "Doğum Yeri", "Doğum Tarihi", "Kurum Adı", "E-posta",
              "Cep Telefonu", "Adres", "Posta Kodu", "Sertifika Süresi", "Kart Okuyucu Tipi",
@@ -401,6 +402,35 @@ def test_the_description_template_comes_from_the_profile(tmp_path: Path) -> None
     tekirdag = province(tmp_path, {old: 'description = "{AD}-{SOYAD}-{TC}- NES Ücreti"'})
     payment = pages_of(build_packet(applicant(Track.AILE_HEKIMI), tekirdag).data)[3]
     assert f"İLKNUR-IĞDIR-{TC}- NES Ücreti" in payment
+
+
+def test_every_variation_at_once_still_fits_with_a_long_applicant(tmp_path: Path) -> None:
+    extra = (
+        HATAY_SOURCE
+        + """
+[texts."receipt.email"]
+text = "Banka dekontunu {receipt_email} adresine e-postayla gönderin."
+source = "hatay"
+"""
+    )
+    changes = {
+        'extra_document = ""': 'extra_document = "kurumunuzun üst yazısı"',
+        'receipt = "paper"': 'receipt = "email"',
+        'receipt_email = ""': 'receipt_email = "e-imza.birimi@il.example"',
+    }
+    busy = province(tmp_path, changes, extra)
+    long = {
+        "ad": "Ayşe Gülşen Nur Deniz",
+        "soyad": "Karaosmanoğlu-Çiçekçioğlu Şimşekbaşı",
+        "kurum": "T.C. Sağlık Bakanlığı Mersin İl Sağlık Müdürlüğü Toros Devlet Hastanesi "
+        "Kardiyoloji Kliniği",
+        "adres": "Güvenevler Mahallesi Şehit Jandarma Er Mehmet Ali Yılmaz Caddesi Gül Apartmanı "
+        "C Blok No: 12/45",
+    }
+    for track in Track:
+        for builder in (PacketBuilder(busy), PacketBuilder(busy, official_form=portal_printout())):
+            packet = builder.build(applicant(track, **long))
+            assert "kurumunuzun üst yazısı" in pages_of(packet.data)[0] or track is Track.BIREYSEL
 
 
 # --- the cover's return address (issue 13) --------------------------------------------------------------

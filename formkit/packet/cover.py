@@ -288,7 +288,7 @@ def _steps(canvas: Canvas, ctx: content.PageContext, top: float, limit: float) -
     y0 = section_title(canvas, "SIRADAKİ ADIMLAR", top - 4 * MM)
     indent = 9 * MM
     steps = content.next_steps(ctx)
-    for size, gap in ((9.5, 3.0), (9.0, 2.2), (8.5, 1.6), (8.0, 1.2)):
+    for size, gap in ((9.5, 3.0), (9.0, 2.2), (8.5, 1.6), (8.0, 1.2), (7.5, 1.0), (7.0, 0.8)):
         fitted = [
             fit(
                 step,
