@@ -375,10 +375,12 @@ source = "tekirdag"
     pages = pages_of(build_packet(applicant(Track.AILE_HEKIMI), tekirdag).data)
     sentence = "Banka dekontunu eimza@il.example adresine e-postayla gönderin."
     assert sentence in pages[0] and sentence in pages[3]
+    assert "BURAYA İLİŞTİRİN" not in pages[3]  # nothing to staple when the receipt goes by e-mail
     assert "dekontunu başvuru formuyla birlikte" not in " ".join(pages)
     assert "banka dekontu" not in lower(pages[0].replace(sentence, ""))  # nothing says: hand it in
     mersin = pages_of(build_packet(applicant(Track.AILE_HEKIMI), profile).data)
     assert "Banka dekontunu başvuru formuyla birlikte E-imza Kurum Yetkilisine teslim edin." in mersin[3]
+    assert "BANKA DEKONTUNU BURAYA İLİŞTİRİN" in mersin[3]
 
 
 def test_where_to_hand_in_comes_from_the_profile(tmp_path: Path) -> None:

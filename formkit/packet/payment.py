@@ -84,7 +84,8 @@ def draw_payment(canvas: Canvas, ctx: content.PageContext, *, stale_fees: bool) 
         canvas.setFillColor(STAMP_RED if note == warning else ACCENT)
         canvas.rect(LEFT, y - fitted.height + 1, 1.4 * MM, fitted.height - 1, stroke=0, fill=1)
         y = draw_fitted(canvas, fitted, LEFT + 5 * MM, y, color=INK) - 3.5 * MM
-    y = _receipt_area(canvas, y - 2 * MM)
+    if profile.procedure.receipt == "paper":  # the receipt goes with the forms: room to staple it
+        y = _receipt_area(canvas, y - 2 * MM)
     if y < BOTTOM_LIMIT:
         raise FitError("ödeme sayfası", "sayfaya sığmıyor")
     footer(
