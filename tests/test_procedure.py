@@ -28,6 +28,7 @@ from formkit.packet import content
 from formkit.packet.builder import PacketBuilder, build_packet
 from formkit.turkish import lower
 from formkit.web import create_app
+from formkit.web.fields import web_texts
 from formkit.web.security import RateLimit
 
 TC = "10000000146"
@@ -244,6 +245,8 @@ def test_no_banned_phrase_in_any_packet_mail_or_web_page(profile: Profile, tmp_p
     assert "Kamu SM sisteminden alacağınız çıktıdır" in page
     outputs["web sayfası"] = page
 
+    for key, sentence in web_texts(profile).items():  # incl. the printout upload's hint, not yet on the page
+        outputs[f"web sayfası {key}"] = sentence
     found = {name: hits for name, text in outputs.items() if (hits := _banned_in(text))}
     assert found == {}
     assert "kurye" in lower(" ".join(outputs.values()))

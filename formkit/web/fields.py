@@ -129,6 +129,7 @@ def track_choices(profile: Profile) -> tuple[TrackChoice, ...]:
 
 
 def web_texts(profile: Profile) -> dict[str, str]:
-    """The page's instruction sentences (lead, device hint, address hint), from the profile."""
+    """The page's instruction sentences, from the profile: lead, device and address hints, and `printout`
+    (how to get the Kamu SM printout and what uploading it changes; for the upload field)."""
     values = profile_values(profile, profile.copies)
-    return {key: profile.say(f"web.{key}", **values) for key in ("lead", "device", "address")}
+    return {key: profile.say(f"web.{key}", **values) for key in ("lead", "device", "address", "printout")}
