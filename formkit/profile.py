@@ -366,8 +366,14 @@ class _Reader:
     def rules(self, receipt: str, extra_document: str) -> dict[str, Rule]:
         """[texts."key"]: each sentence with its sources; every sentence the code uses must be there."""
         raw = self.get("texts")
-        if not isinstance(raw, Mapping):
-            raw = {}
+        if not isinstance(raw, Mapping) or not raw:  # an older profile: say it once, not once per sentence
+            self.fail(
+                "texts",
+                "eksik: pakette, e-postada ve web sayfasında yazan her cümle kaynağıyla burada olmalı; "
+                f"yerleşik profilin ({DEFAULT_PROFILE}) [sources] ve "
+                '[texts."..."] tablolarını kopyalayıp uyarlayın',
+            )
+            return {}
         required = [*REQUIRED_TEXTS, "receipt.email" if receipt == "email" else "receipt.paper"]
         if extra_document:
             required.append("step.extra_document")

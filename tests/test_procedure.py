@@ -305,6 +305,16 @@ def test_profile_check_refuses_a_rule_without_a_source(
         profiles.load(path)
 
 
+def test_a_profile_without_sentences_is_told_once_what_to_copy(tmp_path: Path) -> None:
+    text = profiles.default_path().read_text(encoding="utf-8")
+    path = tmp_path / "eski.toml"
+    path.write_text(text[: text.index('[texts."step.system"]')], encoding="utf-8")
+    code, err = _check(path)
+    assert code == 2
+    assert err.count("texts: eksik") == 1 and "[sources] ve [texts" in err
+    assert len(err.strip().splitlines()) <= 3
+
+
 def test_the_shipped_profile_is_mersin_as_the_seed_says(profile: Profile) -> None:
     assert profile.province == "Mersin" and profile.source_date == date(2024, 3, 12)
     assert profile.copies == 2 and profile.procedure.bireysel_copies == 2
