@@ -59,6 +59,7 @@ REQUIRED_TEXTS = (
     "contents.cover", "contents.data-sheet", "contents.portal", "contents.profile", "contents.checklist",
     "contents.payment", "side.kurum", "side.aile-hekimi", "side.envelope", "side.fee.kurum",
     "side.fee.aile-hekimi", "contacts.ref",
+    "mail.print", "mail.packet",
     "web.lead", "web.kurum", "web.aile-hekimi", "web.bireysel", "web.device", "web.address", "web.printout",
 )  # fmt: skip
 RECEIPT_WAYS = ("paper", "email")

@@ -6,6 +6,7 @@ Every check reads what a person gets: text extracted from the packet's pages, th
 
 from __future__ import annotations
 
+import importlib.util
 import io
 import re
 from dataclasses import replace
@@ -23,6 +24,7 @@ from reportlab.pdfgen.canvas import Canvas
 import cli
 from formkit import profile as profiles
 from formkit.errors import ProfileError
+from formkit.mail import core as mail
 from formkit.model import Applicant, Profile, Track
 from formkit.packet import content
 from formkit.packet.builder import PacketBuilder, build_packet
@@ -31,6 +33,7 @@ from formkit.web import create_app
 from formkit.web.fields import web_texts
 from formkit.web.security import RateLimit
 
+ROOT = Path(__file__).resolve().parent.parent
 TC = "10000000146"
 HEAD = "Bu sayfa başvuru formu değildir. İmzalayacağınız form, Kamu SM sisteminden alacağınız çıktıdır."
 MERNIS = "sistem doldurur; nüfus kaydınızla aynı olmalı"
@@ -484,3 +487,51 @@ def test_mail_values_follow_the_form_source(profile: Profile) -> None:
     assert "Kamu SM sisteminden aldığınız form çıktısıdır" in portal["form_adimi"]
     own = content.mail_values(profile, Track.KURUM, "profile", copies=1, form_title="İl formu")
     assert "İl formu (1 nüsha)" in own["form_adimi"] and own["nusha_sayisi"] == "1"
+
+
+# --- the e-mail texts are built from the profile's sentences ---------------------------------------------
+
+
+def _mail_builder() -> Any:
+    script = ROOT / "scripts" / "build_mail_texts.py"
+    spec = importlib.util.spec_from_file_location("build_mail_texts", script)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_committed_mail_texts_are_built_from_the_profile(profile: Profile) -> None:
+    built = _mail_builder().build(profile)
+    for name, body in built.items():
+        assert (ROOT / "assets" / "mail" / name).read_text(encoding="utf-8") == body, name
+    assert profile.texts["step.after"].text in " ".join(built["kurum.txt"].split())
+
+
+def test_a_province_builds_its_own_mail_texts(tmp_path: Path) -> None:
+    extra = (
+        HATAY_SOURCE
+        + """
+[texts."receipt.email"]
+text = "Banka dekontunu {receipt_email} adresine e-postayla gönderin."
+source = "hatay"
+"""
+    )
+    changes = {
+        "[form]\ncopies = 2": "[form]\ncopies = 1",
+        'extra_document = ""': 'extra_document = "dilekçe"',
+        'receipt = "paper"': 'receipt = "email"',
+        'receipt_email = ""': 'receipt_email = "eimza@il.example"',
+    }
+    hatay = province(tmp_path, changes, extra)
+    out = tmp_path / "metinler"
+    out.mkdir()
+    for name, body in _mail_builder().build(hatay).items():
+        (out / name).write_text(body, encoding="utf-8")
+    texts = mail.load_texts(out)  # every placeholder is one formkit mail knows
+    aile = " ".join(texts[Track.AILE_HEKIMI].text.template.split())
+    assert "İmzalı 1 nüshayı" in aile and "Nüshalara dilekçe ekleyin." in aile
+    assert "Banka dekontunu eimza@il.example adresine e-postayla gönderin." in aile
+    assert "$teslim_yeri_tek_satir" in aile and "$tutar" in aile
+    bireysel = " ".join(texts[Track.BIREYSEL].text.template.split())
+    assert "2 nüsha" in bireysel  # bireysel copies are Kamu SM's rule, not the province's
