@@ -24,7 +24,6 @@ from reportlab.pdfgen.canvas import Canvas
 import cli
 from formkit import profile as profiles
 from formkit.errors import ProfileError
-from formkit.mail import core as mail
 from formkit.model import Applicant, Profile, Track
 from formkit.packet import content
 from formkit.packet.builder import PacketBuilder, build_packet
@@ -528,10 +527,18 @@ source = "hatay"
     out.mkdir()
     for name, body in _mail_builder().build(hatay).items():
         (out / name).write_text(body, encoding="utf-8")
-    texts = mail.load_texts(out)  # every placeholder is one formkit mail knows
-    aile = " ".join(texts[Track.AILE_HEKIMI].text.template.split())
+    batch = tmp_path / "batch"
+    make_batch(batch)
+    args = ["mail", str(batch), "--templates", str(out), "--profile", str(tmp_path / "il.toml")]
+    result = CliRunner().invoke(cli.cli, args, env={"SOURCE_DATE_EPOCH": "1767225600"})
+    assert result.exit_code == 0, result.output  # every placeholder is one formkit mail knows
+    bodies = {}
+    for path in (batch / "outbox").glob("*.eml"):
+        plain = parse(path).get_body(("plain",))
+        assert plain is not None
+        bodies[path.stem] = " ".join(plain.get_content().split())
+    aile, bireysel = bodies["A4H8P1"], bodies["B9C3X5"]
     assert "İmzalı 1 nüshayı" in aile and "Nüshalara dilekçe ekleyin." in aile
     assert "Banka dekontunu eimza@il.example adresine e-postayla gönderin." in aile
-    assert "$teslim_yeri_tek_satir" in aile and "$tutar" in aile
-    bireysel = " ".join(texts[Track.BIREYSEL].text.template.split())
+    assert "Sağlık Müdürlüğü Eski Devlet Hastanesi Yerleşkesi" in aile and "1.080,00 TL" in aile
     assert "2 nüsha" in bireysel  # bireysel copies are Kamu SM's rule, not the province's
