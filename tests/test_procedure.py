@@ -273,7 +273,7 @@ def _check(path: Path) -> tuple[int, str]:
     return result.exit_code, result.stderr
 
 
-OFFICER_STEP = 'text = "E-imza Kurum Yetkilisi formları onaylayıp Kamu SM\'ye gönderir."'
+OFFICER_STEP = 'text = "Formları E-imza Kurum Yetkilisi onaylayıp Kamu SM\'ye gönderir."'
 OFFICER_SOURCE = '\nsource = ["bartinism-109866", "nigdeism-30551"]'
 BROKEN = [
     (OFFICER_STEP + OFFICER_SOURCE, OFFICER_STEP, 'texts."step.after.officer".source: kaynak yok'),
