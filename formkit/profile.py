@@ -58,7 +58,8 @@ REQUIRED_TEXTS = (
     "datasheet.address", "datasheet.security_word",
     "contents.cover", "contents.data-sheet", "contents.portal", "contents.profile", "contents.checklist",
     "contents.payment", "side.kurum", "side.aile-hekimi", "side.envelope", "side.fee.kurum",
-    "side.fee.aile-hekimi", "contacts.ref",
+    "side.fee.aile-hekimi", "side.ptt", "side.ptt_hint", "side.no_post", "contacts.ref",
+    "payment.staple", "payment.staple_hint", "payment.exact",
     "mail.print", "mail.packet",
     "web.lead", "web.kurum", "web.aile-hekimi", "web.bireysel", "web.device", "web.address", "web.printout",
 )  # fmt: skip

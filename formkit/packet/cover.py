@@ -167,12 +167,11 @@ def _side_box(canvas: Canvas, ctx: content.PageContext) -> None:
         canvas.setDash(3, 2)
         canvas.roundRect(left, top - h, w, h, 2 * MM, stroke=1, fill=0)
         canvas.setDash()
-        canvas.setFillColor(MUTED)
-        canvas.setFont(BOLD, 8.5)
         center = left + w / 2
-        canvas.drawCentredString(center, top - h / 2 + 6, "PTT ETİKETİ İÇİN BOŞ ALAN")
-        canvas.setFont(REGULAR, 7.5)
-        canvas.drawCentredString(center, top - h / 2 - 6, "taahhütlü gönderirseniz PTT görevlisi kullanır")
+        title = fit(content.say(ctx, "side.ptt"), BOLD, 8.5, w - 6 * MM, min_size=7, max_lines=2)
+        hint = fit(content.say(ctx, "side.ptt_hint"), REGULAR, 7.5, w - 6 * MM, min_size=6.5, max_lines=3)
+        y = draw_fitted(canvas, title, center, top - h / 2 + title.height, color=MUTED, align="center")
+        draw_fitted(canvas, hint, center, y - 1 * MM, color=MUTED, align="center")
         return
     canvas.setFillColor(TINT)
     canvas.setStrokeColor(TINT)
@@ -194,7 +193,7 @@ def _no_posting_note(canvas: Canvas, ctx: content.PageContext) -> None:
     top = y_top(WINDOW_TOP)
     w = RIGHT - left
     inner = w - 10 * MM
-    title = fit("POSTALAMA GEREKMEYEBİLİR", BOLD, 10, inner, field="not")
+    title = fit(content.say(ctx, "side.no_post"), BOLD, 10, inner, min_size=8, max_lines=2, field="not")
     note = content.say(ctx, "step.no_post.bireysel")
     body = fit(note, REGULAR, 9, inner, min_size=7, max_lines=6, field="not", shrink=False)
     h = title.height + body.height + 12 * MM

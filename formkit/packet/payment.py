@@ -85,7 +85,7 @@ def draw_payment(canvas: Canvas, ctx: content.PageContext, *, stale_fees: bool) 
         canvas.rect(LEFT, y - fitted.height + 1, 1.4 * MM, fitted.height - 1, stroke=0, fill=1)
         y = draw_fitted(canvas, fitted, LEFT + 5 * MM, y, color=INK) - 3.5 * MM
     if profile.procedure.receipt == "paper":  # the receipt goes with the forms: room to staple it
-        y = _receipt_area(canvas, y - 2 * MM)
+        y = _receipt_area(canvas, ctx, y - 2 * MM)
     if y < BOTTOM_LIMIT:
         raise FitError("ödeme sayfası", "sayfaya sığmıyor")
     footer(
@@ -138,16 +138,13 @@ def _description(canvas: Canvas, ctx: content.PageContext, top: float) -> float:
     canvas.setLineWidth(1.6)
     canvas.roundRect(LEFT, top - height, CONTENT_W, height, 2 * MM, stroke=1, fill=1)
     draw_fitted(canvas, fitted, LEFT + 6 * MM, top - 5 * MM, color=INK)
-    canvas.setFillColor(MUTED)
-    canvas.setFont(REGULAR, 7)
-    canvas.drawRightString(
-        RIGHT - 3 * MM, top - height + 2.2 * MM, "boşluklar ve tireler dahil, harfi harfine"
-    )
+    exact = fit(content.say(ctx, "payment.exact"), REGULAR, 7, CONTENT_W / 2, min_size=6)
+    draw_fitted(canvas, exact, RIGHT - 3 * MM, top - height + 2.2 * MM + 7 * 0.93, color=MUTED, align="right")
     canvas.setStrokeColor(FAINT)
     return top - height
 
 
-def _receipt_area(canvas: Canvas, top: float) -> float:
+def _receipt_area(canvas: Canvas, ctx: content.PageContext, top: float) -> float:
     """A dashed area down to the footer where the bank receipt is stapled; returns its bottom."""
     bottom = BOTTOM_LIMIT
     height = top - bottom
@@ -158,10 +155,10 @@ def _receipt_area(canvas: Canvas, top: float) -> float:
     canvas.setDash(4, 3)
     canvas.roundRect(LEFT, bottom, CONTENT_W, height, 3 * MM, stroke=1, fill=0)
     canvas.setDash()
-    canvas.setFillColor(MUTED)
-    canvas.setFont(BOLD, 10)
     center = LEFT + CONTENT_W / 2
-    canvas.drawCentredString(center, bottom + height / 2 + 4, "BANKA DEKONTUNU BURAYA İLİŞTİRİN")
-    canvas.setFont(REGULAR, 8.5)
-    canvas.drawCentredString(center, bottom + height / 2 - 10, "zımbalayın ya da yapıştırın")
+    inner = CONTENT_W - 10 * MM
+    title = fit(content.say(ctx, "payment.staple"), BOLD, 10, inner, min_size=8, max_lines=2)
+    hint = fit(content.say(ctx, "payment.staple_hint"), REGULAR, 8.5, inner, min_size=7, max_lines=2)
+    y = draw_fitted(canvas, title, center, bottom + height / 2 + title.height, color=MUTED, align="center")
+    draw_fitted(canvas, hint, center, y - 1 * MM, color=MUTED, align="center")
     return bottom
