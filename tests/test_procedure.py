@@ -14,6 +14,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import pypdfium2 as pdfium
 import pytest
 from click.testing import CliRunner
 from mail_support import make_batch, parse
@@ -140,6 +141,22 @@ def test_data_sheet_appears_once_and_says_it_is_not_the_form(profile: Profile, t
     for absent in ("NÜSHA", "Unvan", "Uzman Doktor", "26.11.2025", "beyan", "Tarih:"):
         assert absent not in sheet, absent
     assert "imza" not in lower(sheet.replace(HEAD, "")).replace("e-imza", "")
+
+
+def _is_red(pixel: Any) -> bool:
+    r, g, b = pixel
+    return bool(r > 150 and g < 90 and b < 90)
+
+
+def test_the_data_sheet_head_is_red_and_at_the_top(profile: Profile) -> None:
+    """Rendered: the head box (red frame and red bold text) sits in the top quarter of the page."""
+    data = build_packet(applicant(Track.KURUM), profile).data
+    image = pdfium.PdfDocument(data)[1].render(scale=60 / 72).to_pil().convert("RGB")
+    width, height = image.size
+    pixels = image.load()
+    red = [y for y in range(height) for x in range(0, width, 2) if _is_red(pixels[x, y])]
+    assert len(red) > 300
+    assert max(red) < height * 0.25
 
 
 def test_a_portal_printout_replaces_the_data_sheet(profile: Profile) -> None:
