@@ -561,3 +561,9 @@ source = "hatay"
     assert "Banka dekontunu eimza@il.example adresine e-postayla gönderin." in aile
     assert "Sağlık Müdürlüğü Eski Devlet Hastanesi Yerleşkesi" in aile and "1.080,00 TL" in aile
     assert "2 nüsha" in bireysel  # bireysel copies are Kamu SM's rule, not the province's
+
+
+def test_every_allowed_placeholder_has_a_value(profile: Profile) -> None:
+    """Any placeholder profile check allows has a value on every page and on the web page."""
+    assert set(content.profile_values(profile, 2)) == set(profiles.TEXT_PLACEHOLDERS)
+    assert set(content.text_values(ctx_for(profile, Track.KURUM))) == set(profiles.TEXT_PLACEHOLDERS)
