@@ -129,16 +129,20 @@ def _window(canvas: Canvas, ctx: content.PageContext) -> None:
     inner_w = (WINDOW_W - TEXT_INSET - 5.0) * MM
     sender = content.applicant_address(ctx.applicant)
     return_line = " · ".join([sender.name, *sender.lines, place_line(sender)])
-    # Shrink, then wrap (up to four lines fit above the remark): the street is never dropped.
-    back = fit(
-        f"Gönderen: {return_line}", REGULAR, 6.5, inner_w, min_size=5.5, max_lines=4, field="adres",
-        leading=1.15,
-    )  # fmt: skip
+    # Shrink, then wrap: the street is never dropped. Four lines fit above the remark; a longer one takes
+    # the whole remark zone (six lines at 5 pt) and the remark, which the side box repeats, gives way.
+    line = f"Gönderen: {return_line}"
+    try:
+        back = fit(line, REGULAR, 6.5, inner_w, min_size=5.5, max_lines=4, field="adres", leading=1.15)
+        remark = ctx.track is not Track.BIREYSEL  # registered post is the sender's choice: no remark for it
+    except FitError:
+        back = fit(line, REGULAR, 5.5, inner_w, min_size=5.0, max_lines=6, field="adres", leading=1.15)
+        remark = False
     bottom = draw_fitted(canvas, back, x, y_top(WINDOW_TOP + 2.0), color=MUTED)
     canvas.setStrokeColor(MUTED)
     canvas.setLineWidth(0.3)
     canvas.line(x, bottom - 1, x + inner_w, bottom - 1)
-    if ctx.track is not Track.BIREYSEL:  # registered post is the sender's choice: no remark for it
+    if remark:
         text(canvas, x, y_top(WINDOW_TOP + REMARK_H - 2.5), "ELDEN TESLİM", BOLD, 8.5, INK)
 
     zone_top = y_top(WINDOW_TOP + REMARK_H)
@@ -287,7 +291,16 @@ def _steps(canvas: Canvas, ctx: content.PageContext, top: float, limit: float) -
     y0 = section_title(canvas, "SIRADAKİ ADIMLAR", top - 4 * MM)
     indent = 9 * MM
     steps = content.next_steps(ctx)
-    for size, gap in ((9.5, 3.0), (9.0, 2.2), (8.5, 1.6), (8.0, 1.2), (7.5, 1.0), (7.0, 0.8)):
+    for size, gap in (
+        (9.5, 3.0),
+        (9.0, 2.2),
+        (8.5, 1.6),
+        (8.0, 1.2),
+        (7.5, 1.0),
+        (7.0, 0.8),
+        (6.5, 0.6),
+        (6.0, 0.5),
+    ):
         fitted = [
             fit(
                 step,

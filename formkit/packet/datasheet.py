@@ -9,6 +9,7 @@ period, card reader type, reason) and the güvenlik sözcüğü reminder follow.
 
 from __future__ import annotations
 
+from reportlab.lib.colors import Color
 from reportlab.pdfgen.canvas import Canvas
 
 from formkit.model import Track
@@ -28,6 +29,7 @@ from formkit.pdf.layout import (
     STAMP_RED,
     TINT,
     FitError,
+    Fitted,
     draw_fitted,
     fit,
     footer,
@@ -39,6 +41,7 @@ from formkit.turkish import format_date, format_phone, upper
 
 TITLE = "VERİ SAYFASI"
 LABEL_W = 46 * MM
+SIZES = ((10.5, 2.6 * MM), (9.5, 2.0 * MM), (8.5, 1.5 * MM), (7.5, 1.2 * MM))  # value size, row gap
 
 # The choices the applicant makes in the system, as the system names them (samsunism; meb).
 CHOICE_REASON = "İLK BAŞVURU"
@@ -98,31 +101,52 @@ def draw_datasheet(canvas: Canvas, ctx: content.PageContext) -> None:
     intro_key = "datasheet.intro.bireysel" if ctx.track is Track.BIREYSEL else "datasheet.intro"
     intro = fit(content.say(ctx, intro_key), REGULAR, 9.5, CONTENT_W, min_size=8, max_lines=3, shrink=False)
     y = draw_fitted(canvas, intro, LEFT, y - 4 * MM, color=INK)
+    for size, gap in SIZES:  # as large as the page allows: long names and addresses take smaller type
+        if _body(canvas, ctx, y, size, gap, draw=False) >= BOTTOM_LIMIT:
+            break
+    else:
+        raise FitError("veri sayfası", "sayfaya sığmıyor")
+    _body(canvas, ctx, y, size, gap, draw=True)
+    footer(canvas, f"{ctx.profile.name} · {TITLE}", f"Paket no {ctx.ref} · Veri sayfası")
+
+
+def _body(
+    canvas: Canvas, ctx: content.PageContext, top: float, size: float, gap: float, *, draw: bool
+) -> float:
+    """The sections from `top` down, values in `size` pt; returns the y under them (draw=False: measure)."""
     mernis = content.say(ctx, "datasheet.mernis")
     value_w = CONTENT_W - LABEL_W
+    y = top
     for section, items in rows(ctx):
-        y = section_title(canvas, section, y - 3 * MM)
+        y = _section(canvas, section, y - 3 * MM, draw)
         if section == "TESLİMAT ADRESİ":
             note = fit(content.say(ctx, "datasheet.address"), REGULAR, 8, CONTENT_W, min_size=7, max_lines=2)
-            y = draw_fitted(canvas, note, LEFT, y, color=MUTED) - 2 * MM
+            y = _draw(canvas, note, LEFT, y, MUTED, draw) - 2 * MM
         for label, value, system in items:
-            text(canvas, LEFT, y - 9 * 0.93, label, REGULAR, 9, MUTED)
-            fitted = fit(value, BOLD, 10.5, value_w, min_size=7.5, max_lines=3, field=label)
-            bottom = draw_fitted(canvas, fitted, LEFT + LABEL_W, y, color=INK)
+            fitted = fit(value, BOLD, size, value_w, min_size=6.5, max_lines=3, field=label)
+            if draw:
+                text(canvas, LEFT, y - 9 * 0.93, label, REGULAR, 9, MUTED)
+            bottom = min(_draw(canvas, fitted, LEFT + LABEL_W, y, INK, draw), y - 9 * 1.22)
             if system:  # the mark goes right under the value, in the wide column: one short line
                 hint = fit(f"↑ {mernis}", REGULAR, 7, value_w, min_size=6)
-                bottom = draw_fitted(canvas, hint, LEFT + LABEL_W, bottom + 0.3 * MM, color=ACCENT)
-            canvas.setStrokeColor(FAINT)
-            canvas.setLineWidth(0.4)
-            canvas.line(LEFT, bottom - 1.2 * MM, RIGHT, bottom - 1.2 * MM)
-            y = bottom - 2.6 * MM
-    y = section_title(canvas, "GÜVENLİK SÖZCÜĞÜ", y - 3 * MM)
+                bottom = _draw(canvas, hint, LEFT + LABEL_W, bottom + 0.3 * MM, ACCENT, draw)
+            if draw:
+                canvas.setStrokeColor(FAINT)
+                canvas.setLineWidth(0.4)
+                canvas.line(LEFT, bottom - gap / 2, RIGHT, bottom - gap / 2)
+            y = bottom - gap
+    y = _section(canvas, "GÜVENLİK SÖZCÜĞÜ", y - 3 * MM, draw)
     word = fit(content.say(ctx, "datasheet.security_word"), REGULAR, 9.5, CONTENT_W, min_size=8, max_lines=3,
                shrink=False)  # fmt: skip
-    y = draw_fitted(canvas, word, LEFT, y, color=INK)
-    if y < BOTTOM_LIMIT:
-        raise FitError("veri sayfası", "sayfaya sığmıyor")
-    footer(canvas, f"{ctx.profile.name} · {TITLE}", f"Paket no {ctx.ref} · Veri sayfası")
+    return _draw(canvas, word, LEFT, y, INK, draw)
+
+
+def _section(canvas: Canvas, label: str, top: float, draw: bool) -> float:
+    return section_title(canvas, label, top) if draw else top - 12 - 2.5 * MM
+
+
+def _draw(canvas: Canvas, fitted: Fitted, x: float, top: float, color: Color, draw: bool) -> float:
+    return draw_fitted(canvas, fitted, x, top, color=color) if draw else top - fitted.height
 
 
 def _head_box(canvas: Canvas, ctx: content.PageContext, top: float) -> float:
