@@ -148,7 +148,8 @@ def profile_check(file: str | None) -> None:
 def validate_command(file: str, as_json: bool, encoding: str | None, profile_path: str | None) -> None:
     """Başvuru listesini (CSV, XLSX, XLS, ODS, JSON) denetle; her sorun için bir satır yaz.
 
-    Her satırı akış hâlinde denetler (bellek sabit kalır); biçim dosyanın içeriğinden anlaşılır.
+    Her satırı akış hâlinde denetler (bellek sabit kalır); biçim dosyanın içeriğinden anlaşılır. Sorunlar
+    dosyanın kendi sütun başlıklarıyla anılır (--json: alanların kısa adları).
     Çıkış kodu 0: bütün satırlar geçerli; 1: bazı satırlar hatalı; 2: dosya (ya da profil) kullanılamıyor.
     Sınırlar: FORMKIT_MAX_ROWS, FORMKIT_MAX_COLUMNS, FORMKIT_MAX_CELL_CHARS, FORMKIT_MAX_UNPACKED_MB (README).
     """
@@ -170,8 +171,8 @@ def validate_command(file: str, as_json: bool, encoding: str | None, profile_pat
     for _raw, result in results:
         if isinstance(result, list):
             invalid += 1
-            for problem in result:
-                click.echo(problem.line())
+            for problem in result:  # named by the user's own header ("T.C. KİMLİK NO"), as in errors.csv
+                click.echo(replace(problem, field=table.header_for(problem.field)).line())
     click.echo(validation.count_line(table.source, total, invalid))
     sys.exit(1 if invalid else 0)
 

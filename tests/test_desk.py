@@ -23,7 +23,7 @@ from click.testing import CliRunner
 
 import cli
 from formkit import profile as profiles
-from formkit.desk import auth, remind, status
+from formkit.desk import auth, remind
 from formkit.desk.store import Store
 from formkit.packet.reference import make_ref
 from tests import batchdata
@@ -100,6 +100,8 @@ def test_receive_then_rescan_records_once_and_says_when(folder: Path) -> None:
     assert first.exit_code == 0
     assert first.output.startswith(f"teslim alındı: {ref}")
     again = run("receive", str(folder), ref.lower().replace("-", " "))  # as read out on the phone
+    assert again.exit_code == 0
+    again = run("receive", str(folder), ref.replace("-", "*"))  # a US-layout scanner on a Turkish-Q PC
     assert again.exit_code == 0
     assert "zaten teslim alınmış" in again.output and "ilk teslim" in again.output
     assert "yeni kayıt eklenmedi" in again.output
@@ -180,10 +182,15 @@ def test_status_in_three_formats(folder: Path, tmp_path: Path) -> None:
         assert not any(tc in output for tc in full_tcs())
 
 
-def test_csv_cells_that_look_like_formulas_are_neutralised() -> None:
-    assert status.neutralise("=HYPERLINK(1)") == "'=HYPERLINK(1)"
-    assert status.neutralise("@SUM(A1)") == "'@SUM(A1)"
-    assert status.neutralise("İlknur") == "İlknur"
+def test_csv_cells_that_look_like_formulas_are_neutralised(folder: Path, tmp_path: Path) -> None:
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    manifest["rows"][0]["name"] = '=HYPERLINK("http://x")'
+    manifest["rows"][0]["ad"], manifest["rows"][0]["soyad"] = "=HYPERLINK(1)", "@SUM(A1)"
+    (folder / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    assert run("status", str(folder), "--csv", str(tmp_path / "d.csv")).exit_code == 0
+    table = list(csv.reader(io.StringIO((tmp_path / "d.csv").read_text("utf-8-sig")), delimiter=";"))
+    assert table[1][2] == '\'=HYPERLINK("http://x")'
+    assert table[2][2] == "Şükrü Iğdır"
 
 
 # --- remind ------------------------------------------------------------------------------------------

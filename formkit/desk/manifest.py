@@ -15,10 +15,12 @@ from typing import Any
 
 from formkit import turkish
 from formkit.errors import InputError
+from formkit.limits import Limit
 from formkit.model import Track, mask_digit_runs, redact_tc
 
 MANIFEST_NAME = "manifest.json"
-MAX_MANIFEST_BYTES = 128 * 1024 * 1024  # ≈ 600 bytes a row: 200,000 rows, beyond any province's staff
+# ≈ 600 bytes a row: 128 MB holds 200,000 rows, beyond any province's staff
+MAX_MANIFEST_MB = Limit("FORMKIT_MAX_MANIFEST_MB", 128, "MB")
 
 
 @dataclass(frozen=True)
@@ -66,8 +68,8 @@ def read_applicants(folder: Path) -> Batch:
     """Read DIR/manifest.json: every ok row with a reference, once per reference (the first wins)."""
     path = folder / MANIFEST_NAME
     try:
-        if path.stat().st_size > MAX_MANIFEST_BYTES:
-            raise InputError(f"{path}: manifest çok büyük (en çok {MAX_MANIFEST_BYTES // 2**20} MB)")
+        if path.stat().st_size > MAX_MANIFEST_MB.value * 2**20:
+            raise InputError(MAX_MANIFEST_MB.message(f"{path}: manifest çok büyük"))
         text = path.read_text(encoding="utf-8")
         made_default = datetime.fromtimestamp(path.stat().st_mtime, UTC).isoformat(timespec="seconds")
         data = json.loads(text)
