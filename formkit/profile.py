@@ -63,6 +63,7 @@ REQUIRED_TEXTS = (
     "mail.print", "mail.packet",
     "web.lead", "web.kurum", "web.aile-hekimi", "web.bireysel", "web.device", "web.address", "web.printout",
 )  # fmt: skip
+OPTIONAL_TEXTS = ("receipt.paper", "receipt.email", "step.extra_document")  # required when the profile says
 RECEIPT_WAYS = ("paper", "email")
 SOURCED_SECTIONS = ("officer", "kamusm", "bank", "fees", "urls", "form", "procedure")
 
@@ -379,8 +380,12 @@ class _Reader:
         for name in required:
             if name not in raw:
                 self.fail(f'texts."{name}"', "eksik: bu cümle kullanılıyor; kaynağıyla birlikte yazın")
+        known = {*REQUIRED_TEXTS, *OPTIONAL_TEXTS}
         for name, node in raw.items():
             key = f'texts."{name}"'
+            if name not in known:  # a typo would leave the real sentence missing and this one unused
+                self.fail(key, "bilinmeyen cümle anahtarı (yazım hatası mı?); bkz. formkit profile show")
+                continue
             if not isinstance(node, Mapping):
                 self.fail(key, '{ text = "...", source = "..." } biçiminde olmalı')
                 continue

@@ -305,6 +305,7 @@ BROKEN = [
     ('[officer]\nsource = "seed"', "[officer]", "officer.source: kaynak yok"),
     ('"Ödenecek tutar: {sum}."', '"Ödenecek tutar: {tutar}."', "bilinmeyen yer tutucu tutar"),
     ('receipt = "paper"', 'receipt = "email"', "procedure.receipt_email"),
+    ('[texts."step.after"]', '[texts."step.afterr"]', 'texts."step.afterr": bilinmeyen cümle anahtarı'),
 ]
 
 
