@@ -22,11 +22,22 @@ import uuid
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any, TypeVar
 
 from formkit import __version__
+from formkit.batch.manifest import (
+    MANIFEST,
+    Header,
+    Manifest,
+    ManifestWriter,
+    PrintFile,
+    Row,
+    RowProblem,
+    Status,
+    read_manifest,
+)
 from formkit.errors import FormkitError, InputError
 from formkit.fileio import remove_temporaries, write_atomic
 from formkit.input.sources import RawRow, open_table
@@ -35,14 +46,12 @@ from formkit.model import Applicant, Problem, Profile, redact_tc
 from formkit.packet.builder import PacketBuilder, packet_ref, write_packet
 from formkit.pdf.join import JoinWriter
 
-MANIFEST = "manifest.json"
 ERRORS = "errors.csv"
 PACKETS = "packets"
 PRINT = "print"
 PRINT_CHUNK = 500  # packets per joined print file
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _CHUNK_ROWS = 4  # rows per task sent to a worker: fewer round trips, still fine-grained progress
-_MANIFEST_EVERY = 2.0  # seconds between manifest rewrites during a run
 
 Progress = Callable[[int, int], None]
 _T = TypeVar("_T")
@@ -103,17 +112,17 @@ def run(
     packets_dir = out_dir / PACKETS
     packets_dir.mkdir(parents=True, exist_ok=True)
     _remove_temporaries(out_dir)
-    identity = {
-        "id": previous.get("batch", {}).get("id") or uuid.uuid4().hex,
-        "input": input_path.name,
-        "profile": options.profile.fingerprint,
-        "formkit": __version__,
-    }
+    header = Header(
+        id=(previous.header.id if previous is not None else "") or uuid.uuid4().hex,
+        input=input_path.name,
+        profile=options.profile.fingerprint,
+        formkit=__version__,
+    )
     old = _Previous(previous)
     del previous
     total, checked = validate_stream(table.rows)
     result = BatchResult(out_dir=out_dir, warnings=list(table.warnings), rows=total)
-    writer = _ManifestWriter(out_dir, identity, table.warnings)
+    writer = ManifestWriter(out_dir / MANIFEST, header, list(table.warnings))
     plan = _PrintPlan(out_dir, options.duplex, old.print_files)
     problems: list[tuple[int, Problem]] = []
     current_pdfs: set[str] = set()
@@ -124,16 +133,16 @@ def run(
 
     with _Runner(options.jobs if total > _CHUNK_ROWS else 1, options, packets_dir) as runner:
 
-        def settle(entry: dict[str, Any]) -> None:
+        def settle(entry: Row) -> None:
             """A row's outcome is final: record it, count it, and let the print plan move on."""
             writer.set(entry)
-            if entry["status"] == "ok":
+            if entry.status is Status.OK:
                 result.ok += 1
-                result.pages += int(entry["pages"])
-                current_pdfs.add(entry["pdf"])
-            elif entry["status"] == "failed":
+                result.pages += entry.pages
+                current_pdfs.add(entry.pdf)
+            elif entry.status is Status.FAILED:
                 result.failed += 1
-                problems.append((entry["row"], Problem("", entry["reason"], row=entry["row"])))
+                problems.append((entry.row, Problem("", entry.reason, row=entry.row)))
             plan.settle(entry)
             plan.advance(runner)
             writer.maybe_write()
@@ -150,7 +159,7 @@ def run(
                         result.up_to_date += 1
                         settle(reused)
                     else:
-                        writer.set({"row": raw.row, "status": "pending"})
+                        writer.set(Row(raw.row, Status.PENDING))
                         yield _Task(raw.row, outcome, key)
                 else:
                     result.invalid += 1
@@ -158,14 +167,14 @@ def run(
                     settle(_invalid_entry(raw, outcome))
 
         for _row, entry in _build_all(tasks(), runner):
-            if entry["status"] == "ok":
+            if entry.status is Status.OK:
                 result.built += 1
             settle(entry)
         plan.advance(runner, final=True)
         writer.print_files = plan.finish()
 
     _delete_packets(out_dir, old.pdfs - current_pdfs)
-    result.print_files = [out_dir / p["file"] for p in writer.print_files]
+    result.print_files = [out_dir / p.file for p in writer.print_files]
     writer.write()
     _write_errors(out_dir / ERRORS, sorted(problems, key=lambda item: item[0]))
     result.seconds = time.perf_counter() - started
@@ -175,8 +184,8 @@ def run(
 # --- the output folder ------------------------------------------------------------------------------
 
 
-def _claim_folder(out_dir: Path, input_path: Path, force: bool) -> dict[str, Any]:
-    """The previous manifest of this batch ({} for a new one); refuses a folder holding another batch."""
+def _claim_folder(out_dir: Path, input_path: Path, force: bool) -> Manifest | None:
+    """The previous manifest of this batch (None for a new one); refuses a folder holding another batch."""
     manifest = out_dir / MANIFEST
     if not manifest.exists():
         if (out_dir / PACKETS).is_dir() and any((out_dir / PACKETS).glob("*.pdf")) and not force:
@@ -184,27 +193,24 @@ def _claim_folder(out_dir: Path, input_path: Path, force: bool) -> dict[str, Any
                 f"{out_dir}: klasörde manifest.json olmadan paketler var; "
                 "başka bir klasör seçin ya da --force"
             )
-        return {}
+        return None
     try:
-        previous = json.loads(manifest.read_text(encoding="utf-8"))
-        if not isinstance(previous, dict):
-            raise ValueError("not an object")
-    except (OSError, ValueError) as exc:
+        previous = read_manifest(out_dir)
+    except InputError as exc:
         if force:
-            return {}
-        raise InputError(
-            f"{manifest}: okunamadı; klasörü kontrol edin ya da --force ile yeniden başlatın"
-        ) from exc
-    batch = previous.get("batch", {})
-    if isinstance(batch, dict) and batch.get("input") == input_path.name:
+            return None
+        first = exc.lines()[0]
+        hint = f"{manifest}: klasörü kontrol edin ya da --force ile yeniden başlatın"
+        raise InputError(f"{first}\n{hint}") from exc
+    if previous.header.input == input_path.name:
         return previous
     if not force:
         raise InputError(
-            f"{out_dir}: bu klasörde başka bir toplu iş var ({batch.get('input', '?')}); "
+            f"{out_dir}: bu klasörde başka bir toplu iş var ({previous.header.input or '?'}); "
             "başka bir çıktı klasörü seçin ya da --force ile üzerine yazın"
         )
     _delete_packets(out_dir, _Previous(previous).pdfs)
-    return {}
+    return None
 
 
 def _remove_temporaries(out_dir: Path) -> None:
@@ -224,38 +230,32 @@ class _Previous:
     """The previous run's ok rows, found by build key rather than row number: inserting a row at the top
     of an export shifts every row number below it, and those packets are still up to date."""
 
-    def __init__(self, manifest: dict[str, Any]) -> None:
-        self.by_key: dict[str, str] = {}  # build key -> that row's manifest line (compact, not a dict)
+    def __init__(self, manifest: Manifest | None) -> None:
+        self.by_key: dict[str, Row] = {}  # build key -> that row's entry
         self.pdfs: set[str] = set()
-        for entry in manifest.get("rows", []):
-            if isinstance(entry, dict) and entry.get("status") == "ok" and isinstance(entry.get("pdf"), str):
-                self.pdfs.add(entry["pdf"])
-                if isinstance(entry.get("key"), str):
-                    self.by_key[entry["key"]] = json.dumps(entry, ensure_ascii=False)
-        printed = manifest.get("print", [])
-        self.print_files: list[Any] = printed if isinstance(printed, list) else []
+        for entry in manifest.ok_rows() if manifest is not None else ():
+            self.pdfs.add(entry.pdf)
+            if entry.key:
+                self.by_key[entry.key] = entry
+        self.print_files = list(manifest.print_files) if manifest is not None else []
 
-    def reuse(self, key: str, row: int, out_dir: Path) -> dict[str, Any] | None:
+    def reuse(self, key: str, row: int, out_dir: Path) -> Row | None:
         """The earlier entry for this key, now at `row`, when its file is exactly as recorded; else None."""
-        line = self.by_key.pop(key, None)
-        if line is None:
+        entry = self.by_key.pop(key, None)
+        if entry is None or not _is_current(out_dir, entry, key):
             return None
-        entry: dict[str, Any] = json.loads(line)
-        if not _is_current(out_dir, entry, key):
-            return None
-        entry["row"] = row
-        return entry
+        return replace(entry, row=row)
 
 
-def _is_current(out_dir: Path, entry: dict[str, Any], key: str) -> bool:
+def _is_current(out_dir: Path, entry: Row, key: str) -> bool:
     """True when the row's packet exists exactly as the manifest recorded it, built from the same key."""
-    if entry.get("status") != "ok" or entry.get("key") != key or not isinstance(entry.get("pdf"), str):
+    if entry.status is not Status.OK or entry.key != key or not entry.pdf:
         return False
     try:
-        stat = (out_dir / entry["pdf"]).stat()
+        stat = (out_dir / entry.pdf).stat()
     except OSError:
         return False
-    return bool(stat.st_size == entry.get("size") and stat.st_mtime_ns == entry.get("mtime_ns"))
+    return stat.st_size == entry.size and stat.st_mtime_ns == entry.mtime_ns
 
 
 def _build_identity(options: BatchOptions) -> str:
@@ -274,56 +274,8 @@ def _build_key(applicant: Applicant, build_id: str) -> str:
     return hashlib.sha256(f"{build_id}|{data}|{packet_ref(applicant)}".encode()).hexdigest()[:32]
 
 
-def _invalid_entry(raw: RawRow, problems: list[Problem]) -> dict[str, Any]:
-    return {
-        "row": raw.row,
-        "status": "invalid",
-        "problems": [{"field": p.field, "message": redact_tc(p.message)} for p in problems],
-    }
-
-
-class _ManifestWriter:
-    """Keeps manifest.json true to the files on disk: rewritten atomically while the batch runs.
-
-    Only each row's serialised line is kept (one line per row), so memory is a few hundred bytes a row and a
-    rewrite costs a join and a write; rewrites are spaced to take no more than a few % of the run.
-    """
-
-    def __init__(self, out_dir: Path, identity: dict[str, str], warnings: Iterable[str]) -> None:
-        self.path = out_dir / MANIFEST
-        self.identity = identity
-        self.warnings = list(warnings)
-        self.print_files: list[dict[str, Any]] = []
-        self.lines: dict[int, bytes] = {}  # UTF-8: half the memory of str for Turkish text
-        self.settled = 0
-        self.last = 0.0
-        self.interval = _MANIFEST_EVERY
-
-    def set(self, entry: dict[str, Any]) -> None:
-        if entry["status"] != "pending":
-            self.settled += 1
-        self.lines[int(entry["row"])] = json.dumps(entry, ensure_ascii=False).encode()
-
-    def maybe_write(self) -> None:
-        if time.monotonic() - self.last >= self.interval:
-            self.write()
-
-    def _pieces(self) -> Iterator[bytes]:
-        """The manifest as a stream of pieces: never the whole text in memory at once."""
-
-        def dump(value: object) -> str:
-            return json.dumps(value, ensure_ascii=False)
-
-        yield f'{{"batch": {dump(self.identity)},\n "warnings": {dump(self.warnings)},\n "rows": ['.encode()
-        for index, row in enumerate(sorted(self.lines)):
-            yield (b",\n  " if index else b"\n  ") + self.lines[row]
-        yield f'\n ],\n "print": {dump(self.print_files)}}}\n'.encode()
-
-    def write(self) -> None:
-        started = time.monotonic()
-        write_atomic(self.path, self._pieces())
-        self.last = time.monotonic()
-        self.interval = max(_MANIFEST_EVERY, 20 * (self.last - started))
+def _invalid_entry(raw: RawRow, problems: list[Problem]) -> Row:
+    return Row(raw.row, Status.INVALID, tuple(RowProblem(p.field, redact_tc(p.message)) for p in problems))
 
 
 def _neutralise(cell: str) -> str:
@@ -353,7 +305,7 @@ def _init_worker(options: BatchOptions, packets_dir: Path) -> None:
     _packets_dir = packets_dir
 
 
-def _build_rows(tasks: list[_Task]) -> list[tuple[int, dict[str, Any]]]:
+def _build_rows(tasks: list[_Task]) -> list[tuple[int, Row]]:
     """Build, write and describe the packets of a few rows (runs in a worker)."""
     assert _builder is not None and _packets_dir is not None
     results = []
@@ -362,35 +314,29 @@ def _build_rows(tasks: list[_Task]) -> list[tuple[int, dict[str, Any]]]:
             packet = _builder.build(task.applicant)
             path = write_packet(packet, _packets_dir, durable=False)
             stat = path.stat()
-            entry: dict[str, Any] = {
-                "row": task.row,
-                "status": "ok",
-                "ref": packet.ref,
-                "name": f"{task.applicant.ad} {task.applicant.soyad}",
-                "ad": task.applicant.ad,
-                "soyad": task.applicant.soyad,
-                "track": task.applicant.track.value,
-                "e_posta": task.applicant.e_posta,
-                "tc": task.applicant.masked_tc,
-                "pdf": f"{PACKETS}/{path.name}",
-                "pages": packet.pages,
-                "sha256": hashlib.sha256(packet.data).hexdigest(),
-                "size": stat.st_size,
-                "mtime_ns": stat.st_mtime_ns,
-                "key": task.key,
-            }
+            entry = Row(
+                row=task.row,
+                status=Status.OK,
+                ref=packet.ref,
+                name=f"{task.applicant.ad} {task.applicant.soyad}",
+                ad=task.applicant.ad,
+                soyad=task.applicant.soyad,
+                track=task.applicant.track.value,
+                e_posta=task.applicant.e_posta,
+                tc=task.applicant.masked_tc,
+                pdf=f"{PACKETS}/{path.name}",
+                pages=packet.pages,
+                sha256=hashlib.sha256(packet.data).hexdigest(),
+                size=stat.st_size,
+                mtime_ns=stat.st_mtime_ns,
+                key=task.key,
+            )
         except FormkitError as exc:
-            entry = {
-                "row": task.row,
-                "status": "failed",
-                "reason": redact_tc(exc.message.replace("\n", "; ")),
-            }
+            reason = redact_tc(exc.message.replace("\n", "; "))
+            entry = Row(task.row, Status.FAILED, (RowProblem("", reason),))
         except Exception as exc:  # a bug must cost one row, not the batch
-            entry = {
-                "row": task.row,
-                "status": "failed",
-                "reason": f"paket oluşturulamadı ({type(exc).__name__})",
-            }
+            reason = f"paket oluşturulamadı ({type(exc).__name__})"
+            entry = Row(task.row, Status.FAILED, (RowProblem("", reason),))
         results.append((task.row, entry))
     return results
 
@@ -450,12 +396,12 @@ class _Runner:
             self.pool.shutdown(wait=True, cancel_futures=kind is not None)
 
 
-def _build_all(tasks: Iterable[_Task], runner: _Runner) -> Iterator[tuple[int, dict[str, Any]]]:
+def _build_all(tasks: Iterable[_Task], runner: _Runner) -> Iterator[tuple[int, Row]]:
     """Yield (row, manifest entry) as packets are finished, keeping a bounded number of tasks in flight.
 
     Bounded in flight means memory stays flat however long the input.
     """
-    running: set[Future[list[tuple[int, dict[str, Any]]]]] = set()
+    running: set[Future[list[tuple[int, Row]]]] = set()
     for chunk in _chunks(tasks, _CHUNK_ROWS):
         running.add(runner.submit(_build_rows, chunk))
         if len(running) >= (runner.jobs * 4 if runner.jobs > 1 else 1):
@@ -490,23 +436,23 @@ class _PrintPlan:
     yet placed in a file are held. A file whose packets are unchanged is kept as it is.
     """
 
-    def __init__(self, out_dir: Path, duplex: bool, previous: list[Any]) -> None:
+    def __init__(self, out_dir: Path, duplex: bool, previous: list[PrintFile]) -> None:
         self.out_dir = out_dir
         self.duplex = duplex
         self.expected: deque[int] = deque()
         self.outcomes: dict[int, tuple[str, str, str] | None] = {}  # row -> (sha256, pdf, title) if ok
         self.chunk: list[tuple[int, str, str, str]] = []
-        self.old = {p.get("file"): p for p in previous if isinstance(p, dict)}
-        self.files: list[tuple[dict[str, Any], Future[int] | None]] = []
+        self.old = {p.file: p for p in previous}
+        self.files: list[tuple[PrintFile, Future[int] | None]] = []
         (out_dir / PRINT).mkdir(exist_ok=True)
 
     def expect(self, row: int) -> None:
         self.expected.append(row)
 
-    def settle(self, entry: dict[str, Any]) -> None:
-        ok = entry["status"] == "ok"
-        title = f"{entry['row']} · {entry.get('name', '')} · {entry.get('ref', '')}"
-        self.outcomes[int(entry["row"])] = (entry["sha256"], entry["pdf"], title) if ok else None
+    def settle(self, entry: Row) -> None:
+        ok = entry.status is Status.OK
+        title = f"{entry.row} · {entry.name} · {entry.ref}"
+        self.outcomes[entry.row] = (entry.sha256, entry.pdf, title) if ok else None
 
     def advance(self, runner: _Runner, *, final: bool = False) -> None:
         while self.expected and self.expected[0] in self.outcomes:
@@ -525,22 +471,20 @@ class _PrintPlan:
         fingerprint = hashlib.sha256(
             json.dumps([[row, sha] for row, sha, _, _ in chunk] + [self.duplex]).encode()
         ).hexdigest()
-        record = {"file": name, "packets": len(chunk), "duplex": self.duplex, "fingerprint": fingerprint}
+        record = PrintFile(name, len(chunk), self.duplex, fingerprint)
         before = self.old.get(name)
-        if before and before.get("fingerprint") == fingerprint and (self.out_dir / name).exists():
+        if before and before.fingerprint == fingerprint and (self.out_dir / name).exists():
             self.files.append((before, None))
             return
         items = [(pdf, title) for _, _, pdf, title in chunk]
         self.files.append((record, runner.submit(_join_chunk, self.out_dir, name, items, self.duplex)))
 
-    def finish(self) -> list[dict[str, Any]]:
+    def finish(self) -> list[PrintFile]:
         """Wait for the joins, drop print files of an earlier, longer run, and describe what exists."""
         written = []
         for record, future in self.files:
-            if future is not None:
-                record["pages"] = future.result()
-            written.append(record)
-        names = {p["file"] for p in written}
+            written.append(record if future is None else replace(record, pages=future.result()))
+        names = {p.file for p in written}
         for stale in (self.out_dir / PRINT).glob("basvurular-*.pdf"):
             if f"{PRINT}/{stale.name}" not in names:
                 stale.unlink()
