@@ -492,10 +492,19 @@ def mail_command(
     for path in result.removed:
         click.echo(f"silindi: {path.name} (satırı artık manifestte yok)", err=True)
     total = len(result.written) + len(result.unchanged)
+    kind = "taslak (Outlook'ta çift tıklayıp kendi posta kutunuzdan gönderin)" if draft else "ileti"
+    counts = f"{len(result.written)} yeni/değişen, {len(result.unchanged)} aynı"
     click.echo(
-        f"{result.outbox}: {total} ileti ({len(result.written)} yeni/değişen, {len(result.unchanged)} aynı), "
+        f"{result.outbox}: {total} {kind} ({counts}), "
         f"{len(result.refused)} reddedilen, {result.not_ok} paketsiz satır (geçersiz/başarısız)"
     )
+    domain = None if draft else profiles.placeholder_sender(sender or profile.mail_from)
+    if domain is not None:
+        click.echo(
+            f"uyarı: gönderen adresi ayrılmış/örnek bir alan adında ({domain}); `formkit send` göndermez: "
+            "profildeki [mail] from ayarını değiştirin ya da --from verin",
+            err=True,
+        )
     sys.exit(result.exit_code)
 
 

@@ -16,6 +16,7 @@ from formkit import profile as profiles
 from formkit.batch.manifest import read_manifest
 from formkit.errors import InputError, TemplateError
 from formkit.mail import compose as mail
+from formkit.turkish import lower as turkish_lower
 
 SUKRU, ILKNUR, AYSE = PEOPLE
 
@@ -94,7 +95,7 @@ def test_each_track_tells_its_own_next_steps_with_facts_from_the_profile(tmp_pat
     assert run("mail", str(tmp_path))[0] == 0
     p = profiles.load()
     kurum, kurum_html = texts_of(tmp_path / "outbox" / SUKRU.eml)
-    assert "mavi tükenmez kalemle elle imzalayın" in kurum
+    assert "elle (ıslak imza) imzalayın" in kurum
     assert "Sağlık Müdürlüğü Eski Devlet Hastanesi Yerleşkesi" in kurum
     assert "E-imza Kurum Yetkilisi" in kurum and "Sağlık Bilgi Sistemleri Birimi" in kurum
     assert "IBAN" not in kurum and "onlineislemler" not in kurum
@@ -105,7 +106,7 @@ def test_each_track_tells_its_own_next_steps_with_facts_from_the_profile(tmp_pat
     assert "HALK BANKASI" in aile and "MERSİN İL SAĞLIK MÜDÜRLÜĞÜ SERMAYE İŞLETMESİ" in aile
     assert "1.080,00 TL" in aile and "780,00 TL" in aile and "300,00 TL" in aile
     assert "İLKNUR-IĞDIR-<T.C. KİMLİK NO>/ AÇIKLAMA = E-İMZA 3 YILLIK BAŞVURUSU" in aile
-    assert "dekont" in aile and "mavi tükenmez kalemle" in aile
+    assert "dekont" in aile and "ıslak imza" in aile
     assert "Eski Devlet Hastanesi Yerleşkesi" in aile
     assert "İLKNUR-IĞDIR-&lt;T.C. KİMLİK NO&gt;/ AÇIKLAMA" in aile_html
 
@@ -117,6 +118,15 @@ def test_each_track_tells_its_own_next_steps_with_facts_from_the_profile(tmp_pat
     assert "Ücret ekranda görünmeden ödeme yapmayın" in bireysel
     assert "ıslak imza" in bireysel and "IBAN" not in bireysel
     assert f'href="{p.urls.online_islemler}"' in bireysel_html
+
+
+def test_no_rule_without_a_source_is_mailed(tmp_path: Path) -> None:
+    make_batch(tmp_path)
+    assert run("mail", str(tmp_path))[0] == 0
+    banned = ("mavi", "tükenmez", "fotokopi", "dekontsuz", "kimliğinizdeki imza")
+    for path in (tmp_path / "outbox").glob("*.eml"):
+        for text in texts_of(path):
+            assert not [word for word in banned if word in turkish_lower(text)], path.name
 
 
 def test_facts_come_from_the_profile_not_from_code(tmp_path: Path) -> None:
@@ -403,6 +413,7 @@ def test_drafts_open_as_unsent_messages_in_outlook(tmp_path: Path) -> None:
     make_batch(tmp_path)
     code, out, err = run("mail", str(tmp_path), "--draft")
     assert code == 0, err
+    assert "3 taslak (Outlook'ta çift tıklayıp" in out and "ayrılmış" not in err
     assert not (tmp_path / "outbox").exists()
     drafts = sorted((tmp_path / "drafts").glob("*.eml"))
     assert [p.name for p in drafts] == sorted(p.eml for p in PEOPLE)

@@ -552,7 +552,8 @@ def test_a_kill_before_the_final_dot_leaves_the_message_to_be_sent_not_uncertain
 
 def test_nothing_is_sent_from_a_placeholder_domain(tmp_path: Path) -> None:
     make_batch(tmp_path)
-    assert run("mail", str(tmp_path))[0] == 0  # the shipped profile: …@mersin-ism.example
+    code, _, err = run("mail", str(tmp_path))  # the shipped profile: …@mersin-ism.example
+    assert code == 0 and "uyarı: gönderen adresi ayrılmış/örnek bir alan adında (mersin-ism.example)" in err
     with smtp_server() as server:
         for extra in ([], ["--dry-run"]):
             code, _, err = send(tmp_path, server, *extra)
