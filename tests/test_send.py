@@ -572,3 +572,11 @@ def test_dry_run_needs_no_smtp_host(batch: Path) -> None:
     assert out.count("gönderilecek: ") == 3 and "plan: 3 yeni, 0 değişmiş paket gönderilecek" in out
     code, _, err = run("send", str(batch))
     assert code == 2 and "--smtp-host gerekli" in err
+
+
+def test_an_address_holding_a_tc_number_is_shown_masked(batch: Path) -> None:
+    path = batch / "outbox" / SUKRU.eml
+    path.write_bytes(path.read_bytes().replace(b"sukru.ozturk@example.com", b"26897684628@saglik.gov.tr"))
+    code, out, err = run("send", str(batch), "--dry-run")
+    assert code == 0, err
+    assert "→ 268******28@saglik.gov.tr" in out and "26897684628" not in out + err

@@ -34,6 +34,7 @@ from formkit.mail.compose import PACKET_HEADER
 from formkit.mail.journal import JOURNAL_NAME, LOCK_NAME, Journal, SendLock, State
 from formkit.mail.outbox import OUTBOX_NAME, read_head
 from formkit.mail.smtp import Link, SmtpSettings
+from formkit.model import redact_tc
 from formkit.profile import placeholder_sender
 
 __all__ = ["Outgoing", "RetryPolicy", "SendSummary", "check_senders", "read_outbox", "send_outbox"]
@@ -75,8 +76,8 @@ class SendSummary:
             f"gönderilen: {len(self.sent)}, zaten gönderilmiş: {len(self.skipped)}, "
             f"başarısız: {len(self.failed)}, belirsiz: {len(self.uncertain)}"
         ]
-        out += [f"başarısız: {name}: {reason}" for name, reason in self.failed]
-        out += [f"belirsiz: {name}: {reason}" for name, reason in self.uncertain]
+        out += [redact_tc(f"başarısız: {name}: {reason}") for name, reason in self.failed]
+        out += [redact_tc(f"belirsiz: {name}: {reason}") for name, reason in self.uncertain]
         if self.uncertain:
             out.append(
                 "belirsiz iletiler sunucuya ulaşmış olabilir; alıcıya sorduktan sonra "
@@ -180,6 +181,7 @@ def send_outbox(
 
     `settings` may be None only for a dry run.
     """
+    echo = _masked(echo)  # an address holding a T.C. number is shown masked, like the number itself
     box = outbox if outbox is not None else folder / OUTBOX_NAME
     messages, broken = read_outbox(box)
     check_senders(messages)
@@ -230,6 +232,10 @@ def send_outbox(
         finally:
             link.quit()
     return summary
+
+
+def _masked(echo: Callable[[str], None]) -> Callable[[str], None]:
+    return lambda line: echo(redact_tc(line))
 
 
 def _plan(
