@@ -1,7 +1,8 @@
 """The `formkit` command line: click commands only (parse → one call into formkit → echo).
 
 Every FormkitError becomes its one-line-per-problem message on stderr and its exit code; nothing else
-reaches the user as a traceback (set FORMKIT_DEBUG=1 to see one).
+reaches the user as a traceback (set FORMKIT_DEBUG=1 to see one). Everything the user reads is Turkish,
+click's own messages included (formkit.cli_tr); help texts are the commands' docstrings and option help.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from typing import Any, TypeVar
 
 import click
 
-from formkit import __version__
+from formkit import __version__, cli_tr, texts
 from formkit import profile as profiles
 from formkit.errors import FormkitError, InputError, ValidationError
 from formkit.input import validate as validation
@@ -27,6 +28,8 @@ from formkit.input.validate import validate_all
 from formkit.model import Profile
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+cli_tr.install()  # before the commands are declared: click reads some of its texts then
 
 
 def reports_errors(func: F) -> F:
@@ -63,7 +66,7 @@ def load_profile(path: str | None) -> Profile:
 
 
 def warn_fees(profile: Profile) -> None:
-    """Warn once, on stderr, when the profile's fees are stale."""
+    """The stale-fees warning, on stderr: once per command, at the end with its summary (issue 13)."""
     warning = profiles.fee_warning(profile)
     if warning:
         click.echo(warning, err=True)
@@ -75,12 +78,13 @@ profile_option = click.option(
 )  # fmt: skip
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=cli_tr.TurkishGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="formkit")
 def cli() -> None:
     """formkit: e-imza (NES) ilk başvuru paketleri ve e-postaları.
 
-    Makes print-ready NES application packets for health-ministry staff from applicant data.
+    Sağlık Bakanlığı personelinin başvuru bilgilerinden yazdırılmaya hazır NES başvuru paketleri
+    (PDF) ve her kişiye bir e-posta hazırlar. Bir komutun ayrıntıları için: formkit KOMUT --help
     """
 
 
@@ -91,8 +95,8 @@ def cli() -> None:
 def profile_group() -> None:
     """Profili göster ya da denetle (il, banka hesabı, ücretler, adresler).
 
-    Show or check a profile: the TOML file holding everything that changes between provinces and years.
-    Without FILE the built-in Mersin profile is used.
+    Profil, ilden ile ve yıldan yıla değişen her şeyi tutan TOML dosyasıdır. DOSYA verilmezse
+    yerleşik Mersin profili kullanılır.
     """
 
 
@@ -141,8 +145,8 @@ def profile_check(file: str | None) -> None:
 def validate_command(file: str, as_json: bool, encoding: str | None, profile_path: str | None) -> None:
     """Başvuru listesini (CSV, XLSX, JSON) denetle; her sorun için bir satır yaz.
 
-    Checks every row of an applicant table. Exit code 0: all rows valid; 1: some rows invalid;
-    2: the file (or the profile) cannot be used.
+    Her satırı denetler. Çıkış kodu 0: bütün satırlar geçerli; 1: bazı satırlar hatalı;
+    2: dosya (ya da profil) kullanılamıyor.
     """
     if profile_path:
         load_profile(profile_path)
@@ -171,7 +175,7 @@ def validate_command(file: str, as_json: bool, encoding: str | None, profile_pat
 def fields_command(template: str, as_json: bool) -> None:
     """Bir PDF formunun doldurulabilir alanlarını listeler (ad, tür, sayfa, dikdörtgen, bayraklar).
 
-    Lists a template's fillable fields: full name, type, page, rectangle, flags, max length, on-states.
+    Her alan için tam adı, türü, sayfası, dikdörtgeni, bayrakları, en çok uzunluğu ve seçenekleri.
     """
     from formkit.acroform import engine as forms
 
@@ -214,7 +218,8 @@ def fields_command(template: str, as_json: bool) -> None:
 def fill_command(template: str, data_path: str, map_path: str | None, output: str, editable: bool) -> None:
     """Bir PDF formunu JSON değerleriyle doldurur; varsayılan çıktı baskıya hazır (düzleştirilmiş).
 
-    Fills an AcroForm template with values from a JSON file; flattened for print unless --editable.
+    --editable verilirse alanlar korunur (düzenlenebilir çıktı). Çıktı yolu var olan bir aygıt, FIFO,
+    klasör ya da sembolik bağlantıysa üzerine yazılmaz.
     """
     from formkit.acroform import engine as forms
 
@@ -312,8 +317,8 @@ def packet_command(
 ) -> None:
     """Bir başvuru sahibi için yazdırılmaya hazır paket (PDF) üretir.
 
-    Makes one applicant's print-ready packet: cover, two form copies, checklist and (aile-hekimi) the
-    payment page. Prints the path of the PDF. Invalid data: every problem on stderr, exit 2, no file.
+    Kapak, form nüshaları, kontrol listesi ve (aile hekimi için) ödeme sayfası. PDF'in yolunu yazar.
+    Bilgiler hatalıysa her sorun ayrı bir satırda yazılır, çıkış kodu 2 olur, dosya yazılmaz.
     """
     from formkit.packet.builder import build_packet, load_applicant, read_official_form, write_packet
 
@@ -325,10 +330,10 @@ def packet_command(
         overrides["baska_marka_cihaz"] = "evet" if baska_marka_cihaz else "hayır"
     applicant = load_applicant(Path(input_path) if input_path else None, overrides)
     profile = load_profile(profile_path)
-    warn_fees(profile)
     official = read_official_form(Path(form_path)) if form_path else None
     packet = build_packet(applicant, profile, official_form=official, editable=editable)
     click.echo(str(write_packet(packet, Path(out_dir))))
+    warn_fees(profile)
 
 
 # --- batch -----------------------------------------------------------------------------------------
@@ -358,7 +363,7 @@ class _ProgressLine:
 
 
 @cli.command()
-@click.argument("input_file", metavar="FILE", type=click.Path(dir_okay=False))
+@click.argument("input_file", metavar="DOSYA", type=click.Path(dir_okay=False))
 @click.option(
     "-o",
     "--output",
@@ -385,7 +390,11 @@ class _ProgressLine:
     default=None,
     help="Yerleşik form yerine kullanılacak PDF formu.",
 )
-@click.option("--force", is_flag=True, help="Klasörde başka bir toplu iş varsa üzerine yaz.")
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Klasörde başka bir girdinin ya da profilin paketleri varsa onları silip bu işi yaz.",
+)
 @reports_errors
 def batch(
     input_file: str,
@@ -397,16 +406,17 @@ def batch(
     form_path: str | None,
     force: bool,
 ) -> None:
-    """Build a packet for every valid row of a CSV/XLSX export.
+    """Listenin (CSV, XLSX, ...) her geçerli satırı için bir paket üretir.
 
-    Writes packets/, manifest.json, errors.csv and print/ into the output folder. Rerunning rebuilds
-    only what changed. Exit 0: every row made a packet; 1: some rows were invalid or failed; 2: input error.
+    Çıktı klasörüne packets/, manifest.json, errors.csv ve print/ yazar. Yeniden çalıştırınca yalnızca
+    değişenler yeniden üretilir; disk dolarsa iş temiz biçimde durur ve yer açılınca kaldığı yerden
+    sürer. Çıkış kodu 0: her satırın paketi hazır; 1: bazı satırlar hatalı ya da başarısız; 2: girdi
+    hatası, disk dolu ya da klasörde başka bir işin paketleri var.
     """
     from formkit.batch import run as batches
     from formkit.packet.builder import read_official_form
 
     profile = load_profile(profile_path)
-    warn_fees(profile)
     official = read_official_form(Path(form_path)) if form_path else None
     options = batches.BatchOptions(
         profile=profile,
@@ -419,17 +429,23 @@ def batch(
     result = batches.run(Path(input_file), Path(out_dir), options, progress=_ProgressLine())
     for warning in result.warnings:
         click.echo(f"uyarı: {warning}", err=True)
-    rate = result.built / result.seconds if result.seconds > 0 else 0.0
     click.echo(
-        f"{result.rows} satır: {result.ok} paket hazır ({result.built} yeni, {result.up_to_date} güncel), "
-        f"{result.invalid} hatalı, {result.failed} başarısız; {result.pages} sayfa; "
-        f"{result.seconds:.1f} sn ({rate:.1f} paket/sn)"
+        texts.batch_summary(
+            rows=result.rows,
+            ok=result.ok,
+            built=result.built,
+            up_to_date=result.up_to_date,
+            invalid=result.invalid,
+            failed=result.failed,
+            pages=result.pages,
+            seconds=result.seconds,
+        )
     )
     if result.print_files:
-        count = len(result.print_files)
-        click.echo(f"baskı: {result.print_files[0].parent} ({count} dosya, toplu yazdırma için)")
+        click.echo(texts.batch_print_files(str(result.print_files[0].parent), len(result.print_files)))
     if result.invalid or result.failed:
-        click.echo(f"hatalar: {Path(out_dir) / batches.ERRORS}", err=True)
+        click.echo(texts.batch_errors_file(str(Path(out_dir) / batches.ERRORS)), err=True)
+    warn_fees(profile)
     sys.exit(result.exit_code)
 
 
@@ -442,7 +458,7 @@ def batch(
     "--outbox",
     type=click.Path(file_okay=False, path_type=Path),
     default=None,
-    help="Giden kutusu klasörü (varsayılan: DIR/outbox).",
+    help="Giden kutusu klasörü (varsayılan: KLASÖR/outbox).",
 )
 @click.option("--from", "sender", default=None, help="Gönderen adresi; verilmezse profildeki mail.from.")
 @click.option(
@@ -472,11 +488,11 @@ def mail_command(
     texts_dir: Path | None,
     profile_path: str | None,
 ) -> None:
-    """Write one e-mail (.eml) per packet of a batch folder into its outbox.
+    """Toplu işin her paketi için giden kutusuna bir e-posta (.eml) yazar.
 
-    Reads DIR/manifest.json (written by `formkit batch`) and, for every ok row, writes an RFC 5322 message
-    with the track's next steps and the packet PDF attached. Nothing is sent; see `formkit send`.
-    Exit 0 when every ok row got a message, 1 when some were refused, 2 when the folder cannot be used.
+    `formkit batch` çıktısındaki manifest.json dosyasını okur; paketi hazır her satır için sonraki
+    adımları anlatan ve paketi ek olarak taşıyan bir ileti yazar. Hiçbir şey göndermez (bkz. formkit
+    send). Çıkış kodu 0: her satırın iletisi hazır; 1: bazıları reddedildi; 2: klasör kullanılamıyor.
     """
     from formkit.mail.compose import parse_size
     from formkit.mail.outbox import write_outbox
@@ -485,26 +501,25 @@ def mail_command(
     profile = load_profile(profile_path)
     result = write_outbox(
         folder, profile, outbox=outbox, sender=sender, max_size=size, texts_dir=texts_dir, draft=draft
-    )
-    warn_fees(profile)  # the messages quote the profile's fees
+    )  # no fee warning here: `batch` gave it once for this run's packets
     for refusal in result.refused:
-        click.echo(f"reddedildi: {refusal.line()}", err=True)
+        click.echo(texts.mail_refused(refusal.line()), err=True)
     for path in result.removed:
-        click.echo(f"silindi: {path.name} (satırı artık manifestte yok)", err=True)
-    total = len(result.written) + len(result.unchanged)
-    kind = "taslak (Outlook'ta çift tıklayıp kendi posta kutunuzdan gönderin)" if draft else "ileti"
-    counts = f"{len(result.written)} yeni/değişen, {len(result.unchanged)} aynı"
+        click.echo(texts.mail_removed(path.name), err=True)
     click.echo(
-        f"{result.outbox}: {total} {kind} ({counts}), "
-        f"{len(result.refused)} reddedilen, {result.not_ok} paketsiz satır (geçersiz/başarısız)"
+        texts.mail_summary(
+            str(result.outbox),
+            written=len(result.written),
+            unchanged=len(result.unchanged),
+            refused=len(result.refused),
+            not_ok=result.not_ok,
+        )
     )
+    if draft:
+        click.echo(texts.mail_drafts_hint())
     domain = None if draft else profiles.placeholder_sender(sender or profile.mail_from)
     if domain is not None:
-        click.echo(
-            f"uyarı: gönderen adresi ayrılmış/örnek bir alan adında ({domain}); `formkit send` göndermez: "
-            "profildeki [mail] from ayarını değiştirin ya da --from verin",
-            err=True,
-        )
+        click.echo(texts.mail_placeholder_sender(domain), err=True)
     sys.exit(result.exit_code)
 
 
@@ -568,7 +583,7 @@ def mail_command(
     "--outbox",
     type=click.Path(file_okay=False, path_type=Path),
     default=None,
-    help="Giden kutusu klasörü (varsayılan: DIR/outbox).",
+    help="Giden kutusu klasörü (varsayılan: KLASÖR/outbox).",
 )
 @reports_errors
 def send_command(
@@ -587,10 +602,11 @@ def send_command(
     retry_delay: float,
     outbox: Path | None,
 ) -> None:
-    """Send the outbox of a batch folder over SMTP, each message exactly once.
+    """Giden kutusundaki iletileri SMTP ile gönderir; her iletiyi yalnızca bir kez.
 
-    A journal (DIR/mail-journal.sqlite) records every message; a rerun sends only what is not yet sent.
-    Exit 0 when every message is sent, 1 when some failed or are uncertain, 2 on a usage or connection error.
+    Her ileti mail-journal.sqlite günlüğüne yazılır; yeniden çalıştırınca yalnızca gönderilmemişler
+    gönderilir. Çıkış kodu 0: hepsi gönderildi; 1: bazıları başarısız ya da belirsiz; 2: kullanım ya
+    da bağlantı hatası.
     """
     from formkit.mail.send import RetryPolicy, send_outbox
     from formkit.mail.smtp import Security, SmtpSettings
@@ -629,7 +645,7 @@ def send_command(
     for line in summary.lines():
         click.echo(line)
     if dry_run:
-        click.echo(f"deneme: {len(summary.would_send)} ileti gönderilecekti; hiçbir şey gönderilmedi")
+        click.echo(texts.send_dry_run(len(summary.would_send)))
         sys.exit(0)
     sys.exit(summary.exit_code)
 
@@ -657,7 +673,8 @@ def send_command(
 def serve(host: str, port: int, profile_path: str | None, store_dir: str | None) -> None:
     """Web formu: herkes kendi başvuru paketini tarayıcıda hazırlar (waitress ile).
 
-    Serves the one-page form; a valid submission downloads the packet PDF. Binds 127.0.0.1 by default.
+    Tek sayfalık formu sunar; geçerli bir başvuru paketin PDF'ini indirir. Varsayılan olarak yalnızca
+    bu bilgisayardan (127.0.0.1) erişilir.
     """
     from formkit.web import serve as run_server
 

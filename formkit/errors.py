@@ -52,6 +52,10 @@ class MailError(FormkitError):
     """Writing or sending e-mail failed in a way that stops the whole command."""
 
 
+class DiskFullError(FormkitError):
+    """The disk (or the user's quota) is full: the command stops; what was finished is kept and recorded."""
+
+
 class ReferenceKeyError(FormkitError):
     """The packet-reference key file cannot be read or created."""
 

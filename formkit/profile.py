@@ -18,7 +18,7 @@ from typing import Any
 from stdnum import iban as stdnum_iban
 from stdnum.exceptions import ValidationError as StdnumError
 
-from formkit import turkish
+from formkit import texts, turkish
 from formkit.errors import ProfileError
 from formkit.model import BankAccount, FeeItem, Fees, PostalAddress, Profile, Urls
 from formkit.resources import asset
@@ -77,11 +77,7 @@ def fee_warning(profile: Profile, today: date | None = None) -> str | None:
     stale = (today - valid_from).days > 365 or (valid_from < PRICE_CHANGE <= today)
     if not stale:
         return None
-    return (
-        f"uyarı: profildeki ücretler {valid_from:%d.%m.%Y} tarihli; Kamu SM ücretleri "
-        f"{PRICE_CHANGE:%d.%m.%Y} tarihinde değişti. Güncel tutarı {profile.urls.fees or 'Kamu SM'} "
-        "adresinden kontrol edip profili güncelleyin."
-    )
+    return texts.fee_warning(valid_from, PRICE_CHANGE, profile.urls.fees)
 
 
 def place_line(address: PostalAddress) -> str:

@@ -103,7 +103,7 @@ def test_rerun_rebuilds_nothing_and_a_changed_row_only_itself(tmp_path: Path) ->
     time.sleep(0.01)
 
     again = _run("batch", str(source), "-o", str(out), "--jobs", "1")
-    assert again.exit_code == 0 and "0 yeni, 5 güncel" in again.output
+    assert again.exit_code == 0 and "her şey güncel, 5 paket zaten hazırdı" in again.output
     assert {p: (p.stat().st_mtime_ns, p.read_bytes()) for p in files} == before
 
     body = list(batchdata.rows(5))
@@ -122,7 +122,7 @@ def test_a_folder_holding_another_batch_is_refused(tmp_path: Path) -> None:
     second = batchdata.write_csv(tmp_path / "b.csv", list(batchdata.rows(2, start=10)))
     assert _run("batch", str(first), "-o", str(out)).exit_code == 0
     refused = CliRunner().invoke(cli.cli, ["batch", str(second), "-o", str(out)])
-    assert refused.exit_code == 2 and "başka bir toplu iş" in refused.output
+    assert refused.exit_code == 2 and "başka bir girdinin paketleri var" in refused.output
     forced = _run("batch", str(second), "-o", str(out), "--force")
     assert forced.exit_code == 0
     manifest = _manifest(out)

@@ -351,7 +351,7 @@ def test_bad_max_size_is_a_usage_error(tmp_path: Path) -> None:
 def test_commands_have_help() -> None:
     for command in ("mail", "send"):
         result = CliRunner().invoke(cli.cli, [command, "--help"])
-        assert result.exit_code == 0 and "FOLDER" in result.output
+        assert result.exit_code == 0 and "KLASÖR" in result.output
 
 
 def test_a_duplicate_ref_is_refused_not_fatal(tmp_path: Path) -> None:
@@ -413,7 +413,7 @@ def test_drafts_open_as_unsent_messages_in_outlook(tmp_path: Path) -> None:
     make_batch(tmp_path)
     code, out, err = run("mail", str(tmp_path), "--draft")
     assert code == 0, err
-    assert "3 taslak (Outlook'ta çift tıklayıp" in out and "ayrılmış" not in err
+    assert "3 ileti" in out and "taslaklar: Outlook'ta çift tıklayın" in out and "ayrılmış" not in err
     assert not (tmp_path / "outbox").exists()
     drafts = sorted((tmp_path / "drafts").glob("*.eml"))
     assert [p.name for p in drafts] == sorted(p.eml for p in PEOPLE)

@@ -474,7 +474,9 @@ def test_a_bcc_added_by_hand_is_delivered_but_not_shown(batch: Path) -> None:
 
 
 def _rebatch(folder: Path, name: str) -> None:
-    """The same staff list saved under a new file name, then `batch --force` → `mail` into the same folder."""
+    """The same staff list under a new file name, rebuilt from scratch into the same folder (its manifest
+    gone, `batch --force`: a new batch id), then `mail`."""
+    (folder / "manifest.json").unlink()
     source = write_csv(folder.parent / name, csv_rows(PEOPLE))
     run_batch(source, folder, force=True)
     assert run("mail", str(folder), "--from", SENDER)[0] == 0

@@ -125,15 +125,22 @@ class Row:
 
 @dataclass(frozen=True)
 class Header:
-    """What batch the folder holds: its id, input file name, profile fingerprint and formkit version."""
+    """What batch the folder holds: id, input file (name, SHA-256), profile fingerprint, formkit version."""
 
     id: str
     input: str
     profile: str = ""
     formkit: str = ""
+    input_sha256: str = ""  # the input file's content: the folder is claimed by content, not by name
 
     def to_json(self) -> dict[str, str]:
-        return {"id": self.id, "input": self.input, "profile": self.profile, "formkit": self.formkit}
+        return {
+            "id": self.id,
+            "input": self.input,
+            "input_sha256": self.input_sha256,
+            "profile": self.profile,
+            "formkit": self.formkit,
+        }
 
 
 @dataclass(frozen=True)
@@ -250,7 +257,7 @@ def parse_manifest(path: Path, data: object) -> Manifest:
     return Manifest(path, header, tuple(rows), tuple(print_files), tuple(warnings), schema)
 
 
-_HEADER_KEYS = ("id", "input", "profile", "formkit")
+_HEADER_KEYS = ("id", "input", "profile", "formkit", "input_sha256")
 
 
 class _Damaged(Exception):

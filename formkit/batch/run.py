@@ -7,16 +7,26 @@ key (a hash of the applicant, the profile, the form and the formkit version, not
 rebuilds only rows whose key is new or whose file is gone, and leaves every other file untouched, byte for
 byte and modification time. The manifest is rewritten atomically while the batch runs, so after a kill it
 still describes files that exist.
+
+The output folder is claimed by content, not by file name: the manifest records the input's SHA-256 and the
+profile's fingerprint. The same content under any name continues the batch; another file continues it only
+when at least half of the people whose packets are there are in it (an edited export); otherwise, or when
+the profile changed, the run stops before touching anything unless --force. A full disk stops the run
+cleanly: the work in flight is collected, the manifest is written with every finished packet (or, if even
+that cannot be written, the packets it would have added are removed), and a rerun once space is freed
+builds only what is missing.
 """
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import hashlib
 import io
 import json
 import multiprocessing
 import os
+import re
 import time
 import uuid
 from collections import deque
@@ -26,7 +36,7 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any, TypeVar
 
-from formkit import __version__
+from formkit import __version__, texts
 from formkit.batch.manifest import (
     MANIFEST,
     Header,
@@ -38,12 +48,13 @@ from formkit.batch.manifest import (
     Status,
     read_manifest,
 )
-from formkit.errors import FormkitError, InputError
-from formkit.fileio import remove_temporaries, write_atomic
+from formkit.errors import DiskFullError, FormkitError, InputError
+from formkit.fileio import check_target, disk_full, is_disk_full, remove_temporaries, write_atomic
 from formkit.input.sources import RawRow, open_table
 from formkit.input.validate import validate_stream
 from formkit.model import Applicant, Problem, Profile, redact_tc
 from formkit.packet.builder import PacketBuilder, packet_ref, write_packet
+from formkit.packet.reference import make_ref, reference_key
 from formkit.pdf.join import JoinWriter
 
 ERRORS = "errors.csv"
@@ -52,8 +63,10 @@ PRINT = "print"
 PRINT_CHUNK = 500  # packets per joined print file
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _CHUNK_ROWS = 4  # rows per task sent to a worker: fewer round trips, still fine-grained progress
+_HASH_BLOCK = 1 << 20
 
 Progress = Callable[[int, int], None]
+_Built = tuple[list[tuple[int, Row]], str | None]  # a chunk's rows, and why it stopped (disk full)
 _T = TypeVar("_T")
 
 
@@ -108,21 +121,23 @@ def run(
     """
     started = time.perf_counter()
     table = open_table(input_path, encoding=options.encoding)
-    previous = _claim_folder(out_dir, input_path, options.force)
+    claim = _Claim(out_dir, input_path, options)
+    total, checked = validate_stream(claim.observe(table.rows))  # its first pass also counts known people
+    previous = claim.decide()
     packets_dir = out_dir / PACKETS
     packets_dir.mkdir(parents=True, exist_ok=True)
     _remove_temporaries(out_dir)
     header = Header(
         id=(previous.header.id if previous is not None else "") or uuid.uuid4().hex,
         input=input_path.name,
+        input_sha256=claim.digest,
         profile=options.profile.fingerprint,
         formkit=__version__,
     )
     old = _Previous(previous)
     del previous
-    total, checked = validate_stream(table.rows)
     result = BatchResult(out_dir=out_dir, warnings=list(table.warnings), rows=total)
-    writer = ManifestWriter(out_dir / MANIFEST, header, list(table.warnings))
+    writer = _TrackedWriter(out_dir / MANIFEST, header, list(table.warnings))
     plan = _PrintPlan(out_dir, options.duplex, old.print_files)
     problems: list[tuple[int, Problem]] = []
     current_pdfs: set[str] = set()
@@ -130,6 +145,8 @@ def run(
     writer.write()  # from the start, the folder says which batch it holds
     if progress:
         progress(0, total)
+
+    stop: list[DiskFullError] = []  # set when the disk is full: no new row is started
 
     with _Runner(options.jobs if total > _CHUNK_ROWS else 1, options, packets_dir) as runner:
 
@@ -144,13 +161,19 @@ def run(
                 result.failed += 1
                 problems.append((entry.row, Problem("", entry.reason, row=entry.row)))
             plan.settle(entry)
-            plan.advance(runner)
-            writer.maybe_write()
+            if not stop:
+                plan.advance(runner)
+                try:
+                    writer.maybe_write()
+                except DiskFullError as exc:
+                    stop.append(exc)
             if progress:
                 progress(writer.settled, total)
 
         def tasks() -> Iterator[_Task]:
             for raw, outcome in checked:
+                if stop:
+                    return
                 plan.expect(raw.row)
                 if isinstance(outcome, Applicant):
                     key = _build_key(outcome, build_id)
@@ -159,23 +182,31 @@ def run(
                         result.up_to_date += 1
                         settle(reused)
                     else:
-                        writer.set(Row(raw.row, Status.PENDING))
+                        writer.set(_pending_entry(raw.row))
                         yield _Task(raw.row, outcome, key)
                 else:
                     result.invalid += 1
                     problems.extend((raw.row, p) for p in outcome)
                     settle(_invalid_entry(raw, outcome))
 
-        for _row, entry in _build_all(tasks(), runner):
+        for _row, entry in _build_all(tasks(), runner, lambda reason: stop.append(DiskFullError(reason))):
             if entry.status is Status.OK:
                 result.built += 1
+                writer.unsaved.append((entry.row, entry.pdf))
             settle(entry)
-        plan.advance(runner, final=True)
+        if not stop:
+            plan.advance(runner, final=True)
         writer.print_files = plan.finish()
+        stop.extend(plan.disk_full)
 
+    if stop:
+        _stop_on_full_disk(out_dir, writer, problems, stop[0], result, total)
     _delete_packets(out_dir, old.pdfs - current_pdfs)
     result.print_files = [out_dir / p.file for p in writer.print_files]
-    writer.write()
+    try:
+        writer.write()
+    except DiskFullError as exc:
+        _stop_on_full_disk(out_dir, writer, problems, exc, result, total)
     _write_errors(out_dir / ERRORS, sorted(problems, key=lambda item: item[0]))
     result.seconds = time.perf_counter() - started
     return result
@@ -184,33 +215,96 @@ def run(
 # --- the output folder ------------------------------------------------------------------------------
 
 
-def _claim_folder(out_dir: Path, input_path: Path, force: bool) -> Manifest | None:
-    """The previous manifest of this batch (None for a new one); refuses a folder holding another batch."""
+class _Claim:
+    """Whether out_dir may hold this input's batch; the previous manifest when it does.
+
+    Decided by content: the input's SHA-256 and the profile's fingerprint, recorded in the manifest. When the
+    content differs (an edited export, or another file), the first validation pass counts how many of the
+    people whose packets are in the folder are in this input (by packet reference): at least half means the
+    same list, edited; fewer means another input, whose packets are never deleted without --force.
+    """
+
+    def __init__(self, out_dir: Path, input_path: Path, options: BatchOptions) -> None:
+        self.out_dir = out_dir
+        self.input_path = input_path
+        self.options = options
+        self.digest = _file_digest(input_path)
+        self.previous = _read_previous(out_dir, options.force)
+        self.batch = self.previous.header if self.previous is not None else Header("", "")
+        self.refs = {entry.ref for entry in self.previous.ok_rows()} if self.previous is not None else set()
+        self.counting = bool(self.refs) and self.batch.input_sha256 != self.digest
+        self.shared = 0
+
+    def observe(self, rows: Callable[[], Iterable[RawRow]]) -> Callable[[], Iterable[RawRow]]:
+        """`rows` for validate_stream; its first pass also counts the people already in the folder."""
+        passes = 0
+
+        def counted() -> Iterator[RawRow]:
+            nonlocal passes
+            passes += 1
+            counting = self.counting and passes == 1
+            key = reference_key() if counting else b""
+            for raw in rows():
+                if counting:
+                    tc = re.sub(r"\.0+$", "", (raw.values.get("tc_kimlik_no") or "").replace(" ", ""))
+                    if len(tc) == 11 and tc.isdigit() and make_ref(tc, key) in self.refs:
+                        self.shared += 1
+                yield raw
+
+        return counted
+
+    def decide(self) -> Manifest | None:
+        """The previous manifest to continue from (None: a fresh start); raises InputError to protect it."""
+        if self.previous is None:
+            return None
+        problem = None
+        old_profile = self.batch.profile
+        changed = bool(old_profile) and old_profile != self.options.profile.fingerprint
+        if changed and self.refs:  # every packet there would be made again
+            problem = texts.another_profile(
+                str(self.out_dir), str(old_profile), self.options.profile.fingerprint
+            )
+        elif self.counting and 2 * self.shared < len(self.refs):
+            problem = texts.another_input(
+                str(self.out_dir),
+                self.batch.input or "?",
+                len(self.refs),
+                self.input_path.name,
+                self.shared,
+            )
+        if problem is None:
+            return self.previous
+        if not self.options.force:
+            raise InputError(problem)
+        _delete_packets(self.out_dir, _Previous(self.previous).pdfs)
+        return None
+
+
+def _file_digest(path: Path) -> str:
+    """SHA-256 of a file, read in blocks (memory flat in the file's size)."""
+    digest = hashlib.sha256()
+    try:
+        with path.open("rb") as handle:
+            while block := handle.read(_HASH_BLOCK):
+                digest.update(block)
+    except OSError as exc:
+        raise InputError(f"{path}: okunamadı ({exc.strerror or exc})") from exc
+    return digest.hexdigest()
+
+
+def _read_previous(out_dir: Path, force: bool) -> Manifest | None:
+    """The folder's manifest (None when there is none); refuses a folder it cannot make sense of."""
     manifest = out_dir / MANIFEST
     if not manifest.exists():
         if (out_dir / PACKETS).is_dir() and any((out_dir / PACKETS).glob("*.pdf")) and not force:
-            raise InputError(
-                f"{out_dir}: klasörde manifest.json olmadan paketler var; "
-                "başka bir klasör seçin ya da --force"
-            )
+            raise InputError(texts.folder_without_manifest(str(out_dir)))
         return None
     try:
-        previous = read_manifest(out_dir)
+        return read_manifest(out_dir)
     except InputError as exc:
         if force:
             return None
-        first = exc.lines()[0]
-        hint = f"{manifest}: klasörü kontrol edin ya da --force ile yeniden başlatın"
-        raise InputError(f"{first}\n{hint}") from exc
-    if previous.header.input == input_path.name:
-        return previous
-    if not force:
-        raise InputError(
-            f"{out_dir}: bu klasörde başka bir toplu iş var ({previous.header.input or '?'}); "
-            "başka bir çıktı klasörü seçin ya da --force ile üzerine yazın"
-        )
-    _delete_packets(out_dir, _Previous(previous).pdfs)
-    return None
+        raise InputError(f"{exc.lines()[0]}\n{texts.manifest_unreadable(str(manifest))}") from exc
 
 
 def _remove_temporaries(out_dir: Path) -> None:
@@ -278,6 +372,68 @@ def _invalid_entry(raw: RawRow, problems: list[Problem]) -> Row:
     return Row(raw.row, Status.INVALID, tuple(RowProblem(p.field, redact_tc(p.message)) for p in problems))
 
 
+@dataclass
+class _TrackedWriter(ManifestWriter):
+    """The manifest writer, also knowing which packets were built since its last successful write: on a
+    full disk those are the ones the manifest on disk does not list yet."""
+
+    unsaved: list[tuple[int, str]] = field(default_factory=list)  # (row, pdf)
+
+    def write(self) -> None:
+        super().write()
+        self.unsaved.clear()
+
+
+def _pending_entry(row: int) -> Row:
+    return Row(row, Status.PENDING)
+
+
+def _stop_on_full_disk(
+    out_dir: Path,
+    writer: _TrackedWriter,
+    problems: list[tuple[int, Problem]],
+    cause: DiskFullError,
+    result: BatchResult,
+    total: int,
+) -> None:
+    """The disk is full: leave a manifest true to the files on disk, then raise DiskFullError.
+
+    Every finished packet is recorded when the manifest can still be written. When it cannot, room is made:
+    first the print files go (derived from the packets; the rerun joins them again), then the newest
+    unrecorded packets (1, then 2, 4, ...), each row going back to pending, until it fits; if nothing is left
+    to remove, the manifest on disk is the last one written, which lists every packet built before it.
+    """
+    _remove_temporaries(out_dir)
+    recorded, dropped, step, prints_removed = False, 0, 1, False
+    while not recorded:
+        try:
+            writer.write()
+            recorded = True
+        except DiskFullError:
+            if not prints_removed and writer.print_files:
+                for record in writer.print_files:
+                    (out_dir / record.file).unlink(missing_ok=True)
+                writer.print_files, prints_removed = [], True
+                continue
+            if not writer.unsaved:
+                break
+            for _ in range(min(step, len(writer.unsaved))):
+                row, pdf = writer.unsaved.pop()
+                (out_dir / pdf).unlink(missing_ok=True)
+                writer.set(_pending_entry(row))
+                dropped += 1
+            step *= 2
+            _remove_temporaries(out_dir)
+    with contextlib.suppress(FormkitError):  # the manifest holds the same problems
+        _write_errors(out_dir / ERRORS, sorted(problems, key=lambda item: item[0]))
+    not_done = total - writer.settled + dropped
+    raise DiskFullError(
+        texts.disk_full_in_batch(
+            cause.message, result.ok - dropped, recorded or not dropped, not_done, dropped, prints_removed
+        )
+    )
+
+
 def _neutralise(cell: str) -> str:
     """OWASP CSV injection defence: a cell a spreadsheet would run as a formula starts with a quote."""
     return "'" + cell if cell.startswith(_FORMULA_START) else cell
@@ -305,10 +461,13 @@ def _init_worker(options: BatchOptions, packets_dir: Path) -> None:
     _packets_dir = packets_dir
 
 
-def _build_rows(tasks: list[_Task]) -> list[tuple[int, Row]]:
-    """Build, write and describe the packets of a few rows (runs in a worker)."""
+def _build_rows(tasks: list[_Task]) -> _Built:
+    """Build, write and describe the packets of a few rows (runs in a worker).
+
+    Also returns why it stopped early, when the disk is full (the chunk's remaining rows stay pending).
+    """
     assert _builder is not None and _packets_dir is not None
-    results = []
+    results: list[tuple[int, Row]] = []
     for task in tasks:
         try:
             packet = _builder.build(task.applicant)
@@ -331,6 +490,8 @@ def _build_rows(tasks: list[_Task]) -> list[tuple[int, Row]]:
                 mtime_ns=stat.st_mtime_ns,
                 key=task.key,
             )
+        except DiskFullError as exc:  # not this row's fault: stop here, the rest of the chunk stays pending
+            return results, exc.message
         except FormkitError as exc:
             reason = redact_tc(exc.message.replace("\n", "; "))
             entry = Row(task.row, Status.FAILED, (RowProblem("", reason),))
@@ -338,7 +499,7 @@ def _build_rows(tasks: list[_Task]) -> list[tuple[int, Row]]:
             reason = f"paket oluşturulamadı ({type(exc).__name__})"
             entry = Row(task.row, Status.FAILED, (RowProblem("", reason),))
         results.append((task.row, entry))
-    return results
+    return results, None
 
 
 def _chunks(tasks: Iterable[_Task], size: int) -> Iterator[list[_Task]]:
@@ -396,24 +557,35 @@ class _Runner:
             self.pool.shutdown(wait=True, cancel_futures=kind is not None)
 
 
-def _build_all(tasks: Iterable[_Task], runner: _Runner) -> Iterator[tuple[int, Row]]:
+def _build_all(
+    tasks: Iterable[_Task], runner: _Runner, disk_full: Callable[[str], None]
+) -> Iterator[tuple[int, Row]]:
     """Yield (row, manifest entry) as packets are finished, keeping a bounded number of tasks in flight.
 
-    Bounded in flight means memory stays flat however long the input.
+    Bounded in flight means memory stays flat however long the input. A chunk that stopped on a full disk
+    is reported to `disk_full` after its finished rows (the caller then stops handing out tasks).
     """
-    running: set[Future[list[tuple[int, Row]]]] = set()
+    running: set[Future[_Built]] = set()
+
+    def collect(
+        finished: set[Future[_Built]],
+    ) -> Iterator[tuple[int, Row]]:
+        for future in finished:
+            results, stopped = future.result()
+            yield from results
+            if stopped is not None:
+                disk_full(stopped)
+
     for chunk in _chunks(tasks, _CHUNK_ROWS):
         running.add(runner.submit(_build_rows, chunk))
         if len(running) >= (runner.jobs * 4 if runner.jobs > 1 else 1):
             finished, pending = wait(running, return_when=FIRST_COMPLETED)
             running = set(pending)
-            for future in finished:
-                yield from future.result()
+            yield from collect(finished)
     while running:
         finished, pending = wait(running, return_when=FIRST_COMPLETED)
         running = set(pending)
-        for future in finished:
-            yield from future.result()
+        yield from collect(finished)
 
 
 # --- print files ------------------------------------------------------------------------------------
@@ -422,9 +594,15 @@ def _build_all(tasks: Iterable[_Task], runner: _Runner) -> Iterator[tuple[int, R
 def _join_chunk(out_dir: Path, name: str, items: list[tuple[str, str]], duplex: bool) -> int:
     """Join one print file from (pdf, bookmark title) pairs; returns its page count (runs in a worker)."""
     pages = 0
-    with JoinWriter(out_dir / name) as joined:
-        for pdf, title in items:
-            pages += joined.add((out_dir / pdf).read_bytes(), title, pad_to_even=duplex)
+    check_target(out_dir / name)
+    try:
+        with JoinWriter(out_dir / name) as joined:
+            for pdf, title in items:
+                pages += joined.add((out_dir / pdf).read_bytes(), title, pad_to_even=duplex)
+    except OSError as exc:
+        if is_disk_full(exc):
+            raise disk_full(out_dir / PRINT, exc) from exc
+        raise InputError(f"{out_dir / name}: yazılamadı ({exc.strerror or exc})") from exc
     return pages
 
 
@@ -444,6 +622,7 @@ class _PrintPlan:
         self.chunk: list[tuple[int, str, str, str]] = []
         self.old = {p.file: p for p in previous}
         self.files: list[tuple[PrintFile, Future[int] | None]] = []
+        self.disk_full: list[DiskFullError] = []
         (out_dir / PRINT).mkdir(exist_ok=True)
 
     def expect(self, row: int) -> None:
@@ -480,10 +659,19 @@ class _PrintPlan:
         self.files.append((record, runner.submit(_join_chunk, self.out_dir, name, items, self.duplex)))
 
     def finish(self) -> list[PrintFile]:
-        """Wait for the joins, drop print files of an earlier, longer run, and describe what exists."""
+        """Wait for the joins, drop print files of an earlier, longer run, and describe what exists.
+
+        A join that meets a full disk is left out and noted in `disk_full` (the run then stops cleanly).
+        """
         written = []
         for record, future in self.files:
-            written.append(record if future is None else replace(record, pages=future.result()))
+            if future is not None:
+                try:
+                    record = replace(record, pages=future.result())
+                except DiskFullError as exc:
+                    self.disk_full.append(exc)
+                    continue
+            written.append(record)
         names = {p.file for p in written}
         for stale in (self.out_dir / PRINT).glob("basvurular-*.pdf"):
             if f"{PRINT}/{stale.name}" not in names:
