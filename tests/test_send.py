@@ -582,3 +582,23 @@ def test_an_address_holding_a_tc_number_is_shown_masked(batch: Path) -> None:
     code, out, err = run("send", str(batch), "--dry-run")
     assert code == 0, err
     assert "→ 268******28@saglik.gov.tr" in out and "26897684628" not in out + err
+
+
+def test_a_journal_that_cannot_record_the_hand_over_stops_before_the_final_dot(
+    batch: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from formkit.errors import MailError
+    from formkit.mail.journal import Journal
+
+    def broken(self: Journal, key: str, attempts: int) -> bool:
+        raise MailError("günlüğe yazılamadı (disk dolu)")
+
+    with smtp_server() as server:
+        monkeypatch.setattr(Journal, "claim", broken)
+        with pytest.raises(MailError, match="günlüğe yazılamadı"):
+            mail.send_outbox(batch, SmtpSettings(host="127.0.0.1", port=server.port, timeout=5))
+        assert server.handler.received == []  # the "." never went out: the server kept nothing
+        monkeypatch.undo()
+        code, out, _ = send(batch, server)
+        assert code == 0 and "gönderilen: 3, zaten gönderilmiş: 0" in out
+        assert len(server.handler.received) == 3

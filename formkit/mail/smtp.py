@@ -187,7 +187,12 @@ class Link:
             smtp.send(dot_stuffed(data)[: -len(_END)])
             if _spoke_early(smtp):
                 raise smtplib.SMTPServerDisconnected("sunucu ileti bitmeden bağlantıyı kapattı")
-            if not before_dot():
+            try:
+                keep = before_dot()
+            except BaseException:  # the journal could not record it: never let the "." go out unrecorded
+                self.drop()
+                raise
+            if not keep:
                 raise smtplib.SMTPServerDisconnected("ileti başka bir çalışmaya geçti; bağlantı kesildi")
             self.handed_over = True
             smtp.send(_END)
