@@ -91,6 +91,11 @@ def test_a_schema_1_journal_is_migrated_and_its_sent_messages_stay_sent(tmp_path
         )
         db.execute("PRAGMA user_version = 1")
     db.close()
+    before = path.read_bytes()
+    with Journal(path, readonly=True) as journal:  # a dry run: migrated in memory, the file untouched
+        journal.register_all([A])
+        assert journal.get("k-a").state is State.SENT  # type: ignore[union-attr]
+    assert path.read_bytes() == before
     with Journal(path) as journal:
         # Same Message-ID, or (another batch id) same file and recipient: the old row is adopted, still sent.
         journal.register_all([A, ("k-b", "<new-b@x>", "b.eml", "b@example.com")])

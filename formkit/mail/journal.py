@@ -14,7 +14,8 @@ error instead of a race.
 
 Schema 1 (keyed by Message-ID) is migrated in place: its rows are kept and adopted by the first message with
 the same Message-ID, or else the same file and recipient; its "sending" rows become "handed" (uncertain),
-since schema 1 could not tell the two apart.
+since schema 1 could not tell the two apart. A read-only open (a dry run) migrates a copy in memory and leaves
+the file as it is.
 
 The journal stores the recipient's address and the server's answer, never a T.C. number: any 11-digit run in
 an answer is masked before it is written.
@@ -100,14 +101,20 @@ class Journal:
     def __init__(self, path: Path, *, readonly: bool = False) -> None:
         self.path = path
         self.readonly = readonly
+        self._scratch = False  # a migrated in-memory copy of an older journal (read-only runs): writable
         self._db: sqlite3.Connection | None = None
         try:
             if readonly:
                 if path.exists():
-                    self._db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
-                    if self._db.execute("PRAGMA user_version").fetchone()[0] != _SCHEMA_VERSION:
-                        self._db.close()  # an older journal is read once migrated, by a real run
-                        self._db = None
+                    disk = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+                    if disk.execute("PRAGMA user_version").fetchone()[0] == _SCHEMA_VERSION:
+                        self._db = disk
+                    else:  # an older journal: migrate a copy in memory, the file stays as it is
+                        self._db = sqlite3.connect(":memory:", isolation_level=None)
+                        disk.backup(self._db)
+                        disk.close()
+                        self._scratch = True
+                        self._upgrade()
             else:
                 self._db = sqlite3.connect(path, isolation_level=None, timeout=30)
                 # Rollback journal kept between commits (PERSIST): as crash-safe as the default, works on
@@ -153,7 +160,7 @@ class Journal:
         known = self.get(key)
         if known is not None:
             return known
-        if not self.readonly:
+        if not self.readonly or self._scratch:
             self.register_all([(key, message_id, file, recipient)])
             known = self.get(key)
             if known is not None:
@@ -166,7 +173,7 @@ class Journal:
         A schema-1 row with the same Message-ID, or else the same file and recipient, is taken over by the
         message (its state kept), so an upgrade never sends again what was sent before it.
         """
-        if self.readonly or self._db is None:
+        if self._db is None or (self.readonly and not self._scratch):
             return
         now = _now()
         try:
@@ -243,7 +250,7 @@ class Journal:
         return [_entry(row) for row in rows]
 
     def _write(self, sql: str, params: tuple[object, ...]) -> int:
-        if self._db is None or self.readonly:
+        if self._db is None or (self.readonly and not self._scratch):
             raise MailError(f"{self.path}: gönderim günlüğü salt okunur açıldı")
         try:
             with self._db:  # one committed transaction per change

@@ -192,6 +192,9 @@ def send_outbox(
         echo(f"başarısız: {name}: {reason}")
     if dry_run:
         with Journal(folder / JOURNAL_NAME, readonly=True) as journal:
+            journal.register_all(
+                [(o.key, o.message_id, o.file.name, o.to) for o in messages]
+            )  # older: memory
             _plan(messages, journal, summary, retry_uncertain, echo)
             for out in messages:
                 entry = journal.get(out.key)
