@@ -74,7 +74,7 @@ class Person:
 PEOPLE = (
     Person(2, "Şükrü", "Öztürk", "kurum", "sukru.ozturk@example.com", 1),
     Person(3, "İlknur", "Iğdır", "aile-hekimi", "ilknur.igdir@example.org", 2),
-    Person(4, "Ayşe & <Gül>", "Çelik", "bireysel", "ayse.celik@example.net", 3),
+    Person(4, "Ayşe Gül", "Çelik", "bireysel", "ayse.celik@example.net", 3),
 )
 INVALID_ROW = 5  # make_batch adds one row with a wrong T.C. number after the people
 

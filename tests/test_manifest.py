@@ -100,3 +100,14 @@ def test_a_truncated_manifest_is_one_clear_error(tmp_path: Path, cut: int) -> No
     with pytest.raises(InputError, match="manifest") as caught:
         read_manifest(tmp_path)
     assert "Traceback" not in caught.value.message
+
+
+def test_a_manifest_over_the_size_limit_is_refused_unread(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from formkit.batch import manifest
+
+    write_manifest(tmp_path / MANIFEST, Header("b", "x.csv"), [Row(2, Status.PENDING)])
+    monkeypatch.setattr(manifest, "MAX_BYTES", 10)
+    with pytest.raises(InputError, match="manifest çok büyük"):
+        read_manifest(tmp_path)

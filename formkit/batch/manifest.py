@@ -26,6 +26,7 @@ from formkit.model import redact_tc
 
 __all__ = [
     "MANIFEST",
+    "MAX_BYTES",
     "SCHEMA_VERSION",
     "FormSource",
     "Header",
@@ -44,6 +45,7 @@ __all__ = [
 MANIFEST = "manifest.json"
 SCHEMA_VERSION = 1  # a manifest without "schema" was written before the field existed: same shape, version 1
 _WRITE_EVERY = 2.0  # seconds between rewrites while a batch runs
+MAX_BYTES = 256 * 1024 * 1024  # ≈ 600 bytes a row: 400,000 rows, beyond any province's staff
 
 FormSource = Literal["portal", "profile", "data-sheet"]
 _FORM_SOURCES: tuple[FormSource, ...] = ("portal", "profile", "data-sheet")
@@ -197,6 +199,8 @@ def read_manifest(folder: Path) -> Manifest:
     """
     path = folder / MANIFEST
     try:
+        if path.stat().st_size > MAX_BYTES:
+            raise InputError(f"{path}: manifest çok büyük (en çok {MAX_BYTES // 2**20} MB)")
         data = json.loads(path.read_bytes().decode("utf-8"))
     except FileNotFoundError as exc:
         raise InputError(f"{path}: manifest yok; önce `formkit batch ... -o {folder}` çalıştırın") from exc

@@ -20,9 +20,7 @@ builds only what is missing.
 from __future__ import annotations
 
 import contextlib
-import csv
 import hashlib
-import io
 import json
 import multiprocessing
 import os
@@ -37,6 +35,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from formkit import __version__, texts
+from formkit.batch.errors import ErrorReport
 from formkit.batch.manifest import (
     MANIFEST,
     Header,
@@ -49,7 +48,7 @@ from formkit.batch.manifest import (
     read_manifest,
 )
 from formkit.errors import DiskFullError, FormkitError, InputError
-from formkit.fileio import check_target, disk_full, is_disk_full, remove_temporaries, write_atomic
+from formkit.fileio import check_target, disk_full, is_disk_full, remove_temporaries
 from formkit.input.sources import RawRow, open_table
 from formkit.input.validate import validate_stream
 from formkit.model import Applicant, Problem, Profile, redact_tc
@@ -57,11 +56,10 @@ from formkit.packet.builder import PacketBuilder, packet_ref, write_packet
 from formkit.packet.reference import make_ref, reference_key
 from formkit.pdf.join import JoinWriter
 
-ERRORS = "errors.csv"
+ERRORS = "errors.csv"  # formkit.batch.errors.CSV_NAME
 PACKETS = "packets"
 PRINT = "print"
 PRINT_CHUNK = 500  # packets per joined print file
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _CHUNK_ROWS = 4  # rows per task sent to a worker: fewer round trips, still fine-grained progress
 _HASH_BLOCK = 1 << 20
 
@@ -139,7 +137,7 @@ def run(
     result = BatchResult(out_dir=out_dir, warnings=list(table.warnings), rows=total)
     writer = _TrackedWriter(out_dir / MANIFEST, header, list(table.warnings))
     plan = _PrintPlan(out_dir, options.duplex, old.print_files)
-    problems: list[tuple[int, Problem]] = []
+    report = ErrorReport(table.fields, workbook=table.is_spreadsheet)  # errors.csv (+ .xlsx), user's headers
     current_pdfs: set[str] = set()
     build_id = _build_identity(options)
     writer.write()  # from the start, the folder says which batch it holds
@@ -159,7 +157,7 @@ def run(
                 current_pdfs.add(entry.pdf)
             elif entry.status is Status.FAILED:
                 result.failed += 1
-                problems.append((entry.row, Problem("", entry.reason, row=entry.row)))
+                report.add(entry.row, [Problem("", entry.reason, row=entry.row)])
             plan.settle(entry)
             if not stop:
                 plan.advance(runner)
@@ -186,7 +184,7 @@ def run(
                         yield _Task(raw.row, outcome, key)
                 else:
                     result.invalid += 1
-                    problems.extend((raw.row, p) for p in outcome)
+                    report.add(raw.row, outcome, raw.values)
                     settle(_invalid_entry(raw, outcome))
 
         for _row, entry in _build_all(tasks(), runner, lambda reason: stop.append(DiskFullError(reason))):
@@ -200,14 +198,14 @@ def run(
         stop.extend(plan.disk_full)
 
     if stop:
-        _stop_on_full_disk(out_dir, writer, problems, stop[0], result, total)
+        _stop_on_full_disk(out_dir, writer, report, stop[0], result, total)
     _delete_packets(out_dir, old.pdfs - current_pdfs)
     result.print_files = [out_dir / p.file for p in writer.print_files]
     try:
         writer.write()
     except DiskFullError as exc:
-        _stop_on_full_disk(out_dir, writer, problems, exc, result, total)
-    _write_errors(out_dir / ERRORS, sorted(problems, key=lambda item: item[0]))
+        _stop_on_full_disk(out_dir, writer, report, exc, result, total)
+    report.write(out_dir)
     result.seconds = time.perf_counter() - started
     return result
 
@@ -391,7 +389,7 @@ def _pending_entry(row: int) -> Row:
 def _stop_on_full_disk(
     out_dir: Path,
     writer: _TrackedWriter,
-    problems: list[tuple[int, Problem]],
+    report: ErrorReport,
     cause: DiskFullError,
     result: BatchResult,
     total: int,
@@ -425,27 +423,13 @@ def _stop_on_full_disk(
             step *= 2
             _remove_temporaries(out_dir)
     with contextlib.suppress(FormkitError):  # the manifest holds the same problems
-        _write_errors(out_dir / ERRORS, sorted(problems, key=lambda item: item[0]))
+        report.write(out_dir)
     not_done = total - writer.settled + dropped
     raise DiskFullError(
         texts.disk_full_in_batch(
             cause.message, result.ok - dropped, recorded or not dropped, not_done, dropped, prints_removed
         )
     )
-
-
-def _neutralise(cell: str) -> str:
-    """OWASP CSV injection defence: a cell a spreadsheet would run as a formula starts with a quote."""
-    return "'" + cell if cell.startswith(_FORMULA_START) else cell
-
-
-def _write_errors(path: Path, problems: list[tuple[int, Problem]]) -> None:
-    buffer = io.StringIO()
-    out = csv.writer(buffer, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
-    out.writerow(["satır", "alan", "hata"])
-    for row, problem in problems:
-        out.writerow([str(row), _neutralise(problem.field), _neutralise(redact_tc(problem.message))])
-    write_atomic(path, ("\ufeff" + buffer.getvalue()).encode("utf-8"))
 
 
 # --- building ---------------------------------------------------------------------------------------
