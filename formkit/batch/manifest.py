@@ -227,7 +227,7 @@ def parse_manifest(path: Path, data: object) -> Manifest:
             f"{SCHEMA_VERSION} sürümünü okur); formkit'i güncelleyin"
         )
     problems: list[str] = []
-    batch = data.get("batch")
+    batch = data.get("batch", {})  # absent only in hand-made manifests: an empty header
     if not isinstance(batch, dict) or not all(isinstance(batch.get(k, ""), str) for k in _HEADER_KEYS):
         problems.append(f"{path}: manifestin batch bölümü bozuk")
         batch = {}
