@@ -17,7 +17,7 @@ from typing import Any
 import pypdfium2 as pdfium
 import pytest
 from click.testing import CliRunner
-from mail_support import make_batch, parse
+from mail_support import PEOPLE, make_batch, parse
 from pypdf import PdfReader
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen.canvas import Canvas
@@ -557,7 +557,7 @@ source = "hatay"
         plain = parse(path).get_body(("plain",))
         assert plain is not None
         bodies[path.stem] = " ".join(plain.get_content().split())
-    aile, bireysel = bodies["A4H8P1"], bodies["B9C3X5"]
+    aile, bireysel = bodies[PEOPLE[1].ref], bodies[PEOPLE[2].ref]
     assert "İmzalı 1 nüshayı" in aile and "Nüshalara dilekçe ekleyin." in aile
     assert "Banka dekontunu eimza@il.example adresine e-postayla gönderin." in aile
     assert "Sağlık Müdürlüğü Eski Devlet Hastanesi Yerleşkesi" in aile and "1.080,00 TL" in aile
