@@ -38,7 +38,8 @@ from formkit.packet import content
 from formkit.packet.checklist import draw_checklist
 from formkit.packet.codes import qr_runs
 from formkit.packet.cover import draw_cover
-from formkit.packet.form import COPY_FIELD, draw_form, form_values
+from formkit.packet.datasheet import draw_datasheet
+from formkit.packet.form import COPY_FIELD, form_values
 from formkit.packet.payment import draw_payment
 from formkit.packet.reference import make_ref
 from formkit.pdf import fonts
@@ -131,6 +132,11 @@ class PacketBuilder:
         self, profile: Profile, *, official_form: bytes | None = None, editable: bool = False
     ) -> None:
         fonts.register()
+        if editable:  # the built-in page is a data sheet now: nothing on it is to be filled in or signed
+            raise InputError(
+                "--editable artık yok: imzalanacak form Kamu SM sisteminin çıktısıdır ve paketteki veri "
+                "sayfası doldurulmaz; bir AcroForm'u düzenlenebilir doldurmak için formkit fill --editable"
+            )
         self.profile = profile
         self.editable = editable
         self.official = _OfficialForm(official_form) if official_form is not None else None
@@ -141,7 +147,10 @@ class PacketBuilder:
         """The packet for one valid applicant; ValidationError if some text cannot fit its box."""
         today = build_date()
         ref = packet_ref(applicant)
-        ctx = content.PageContext(applicant=applicant, profile=self.profile, ref=ref, today=today)
+        form_source = "portal" if self.official is not None else "data-sheet"
+        ctx = content.PageContext(
+            applicant=applicant, profile=self.profile, ref=ref, today=today, form_source=form_source
+        )
         try:
             if self.official is not None:
                 data, pages = self._render_with_official(ctx, self.official)
@@ -191,11 +200,9 @@ class PacketBuilder:
         canvas = self._canvas(buffer, ctx)
         draw_cover(canvas, ctx)
         canvas.showPage()
-        values = form_values(ctx.applicant, ctx.today)
-        for label in content.copy_labels(ctx):
-            draw_form(canvas, values, copy_label=label, interactive=self.editable)
-            canvas.showPage()
-        pages = 3 + self._tail(canvas, ctx)
+        draw_datasheet(canvas, ctx)  # no portal printout: the data sheet, once (no copies)
+        canvas.showPage()
+        pages = 2 + self._tail(canvas, ctx)
         canvas.save()
         return buffer.getvalue(), pages
 
