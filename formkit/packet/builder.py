@@ -316,8 +316,11 @@ def load_applicant(path: Path | None, overrides: Mapping[str, str]) -> Applicant
     """
     values: dict[str, str] = {}
     source, row = "komut satırı", None
+    headers: Mapping[str, str] = {}
     if path is not None:
-        rows = list(open_table(path).rows())
+        table = open_table(path)
+        headers = table.fields  # a problem of the file is named by the file's own key or header
+        rows = list(table.rows())
         if len(rows) != 1:
             raise InputError(
                 f"{path}: tek bir başvuru sahibi bekleniyor, {len(rows)} kayıt var; "
@@ -328,7 +331,14 @@ def load_applicant(path: Path | None, overrides: Mapping[str, str]) -> Applicant
     elif not overrides:
         raise InputError("başvuru sahibi verilmedi: --input applicant.json ya da --ad, --soyad, --tc, ...")
     values.update(overrides)
-    return applicant_from_values(values, source=source, row=row)
+    try:
+        return applicant_from_values(values, source=source, row=row)
+    except ValidationError as exc:
+        named = [
+            p if p.field in overrides else replace(p, field=headers.get(p.field, p.field))
+            for p in exc.problems
+        ]
+        raise ValidationError(named) from exc
 
 
 def read_official_form(path: Path) -> bytes:
