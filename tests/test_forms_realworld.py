@@ -130,11 +130,16 @@ TINY = (40.0, 150.0, 60.0, 154.0)  # 20 × 4 pt: nothing readable fits
 NORMAL = (40.0, 100.0, 260.0, 122.0)
 
 
+NARROW = (300.0 - 60.0, 250.0, 300.0 - 38.0, 264.0)  # 22 × 14 pt: a box for a day or a month
+
+
 def test_small_fields_are_filled_as_viewers_fill_them() -> None:
-    pdf = build([text_widget(SMALL, "küçük")], [0])
+    pdf = build(
+        [text_widget(SMALL, "küçük"), text_widget(NARROW, "gün", DA=TextStringObject("/Helv 12 Tf"))], [0, 1]
+    )
     template = forms.Template.from_bytes(pdf)
-    flat = template.fill({"küçük": "Işığ Çöğ 1040"})  # strict: it fits now
-    assert text_in(flat, SMALL) == "IşığÇöğ1040"
+    flat = template.fill({"küçük": "Işığ Çöğ 1040", "gün": "Ömü4"})  # strict: both fit now
+    assert text_in(flat, SMALL) == "IşığÇöğ1040" and text_in(flat, NARROW) == "Ömü4"
     editable = template.fill({"küçük": "Işığ Çöğ 1040"}, flatten=False)
     assert PdfReader(io.BytesIO(editable)).get_fields()["küçük"]["/V"] == "Işığ Çöğ 1040"
 

@@ -19,6 +19,7 @@ __all__ = ["ButtonValue", "Entry", "Laid", "TextValue", "layout", "plan"]
 
 SMALL_MIN_SIZE = 3.5  # viewers go this small (and smaller) before they clip; below this text is unreadable
 SMALL_PADDING = 1.0
+NARROW = 36.0  # half an inch: boxes narrower than this are "small" too (a day, a month, a check digit)
 
 
 @dataclass(frozen=True)
@@ -125,9 +126,14 @@ def layout(f: Field, w: Widget, text: str) -> Laid:
     except textfit.NoFit:
         if textfit.missing_glyphs(text, f.font) or (info.max_len and len(text) > info.max_len):
             raise
-        if height - 2 * textfit.PADDING >= textfit.MIN_SIZE * textfit.LEADING and not comb:
-            raise  # a field tall enough for the usual minimum size: the value is simply too long
-        # real-world forms have fields under 11 pt tall (US tax forms: all of them): fit as viewers do
+        if (
+            not comb
+            and height - 2 * textfit.PADDING >= textfit.MIN_SIZE * textfit.LEADING
+            and width >= NARROW
+        ):
+            raise  # a field of ordinary size: the value is simply too long for it
+        # real-world forms have fields under 11 pt tall (US tax forms: all of them) and boxes for a day or a
+        # year a few characters wide: fit them as viewers do
         padding = min(SMALL_PADDING, max(0.0, height / 10))
         fitted = _fit(f, text, x, y, width, height, comb, size=0.0, min_size=SMALL_MIN_SIZE, padding=padding)
         return Laid(w, fitted)
