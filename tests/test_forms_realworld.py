@@ -259,3 +259,75 @@ def test_damaged_streams_are_repaired_or_refused_never_copied() -> None:
                 zlib.decompress(obj._data)  # every copied Flate stream decodes strictly
                 flate += 1
         assert flate > 3
+
+
+def _cjk_font() -> bytes:
+    """A tiny TrueType font with two CJK glyphs (boxes) that DejaVu Sans does not have; embedding allowed."""
+    from fontTools.fontBuilder import FontBuilder
+    from fontTools.pens.ttGlyphPen import TTGlyphPen
+
+    def box() -> Any:
+        pen = TTGlyphPen(None)
+        pen.moveTo((100, 0))
+        pen.lineTo((100, 700))
+        pen.lineTo((900, 700))
+        pen.lineTo((900, 0))
+        pen.closePath()
+        return pen.glyph()
+
+    names = [".notdef", "space", "uni65E5", "uni672C"]
+    fb = FontBuilder(1000, isTTF=True)
+    fb.setupGlyphOrder(names)
+    fb.setupCharacterMap({0x20: "space", 0x65E5: "uni65E5", 0x672C: "uni672C"})
+    fb.setupGlyf({".notdef": box(), "space": TTGlyphPen(None).glyph(), "uni65E5": box(), "uni672C": box()})
+    fb.setupHorizontalMetrics({n: (1000, 0) for n in names})
+    fb.setupHorizontalHeader(ascent=800, descent=-200)
+    fb.setupNameTable({"familyName": "FormkitTestCJK", "styleName": "Regular"})
+    fb.setupOS2(fsType=0, sTypoAscender=800, sTypoDescender=-200, usWinAscent=800, usWinDescent=200)
+    fb.setupPost()
+    out = io.BytesIO()
+    fb.save(out)
+    return out.getvalue()
+
+
+def test_a_character_dejavu_lacks_is_drawn_in_the_forms_own_font() -> None:
+    writer = PdfWriter()
+    page = writer.add_blank_page(300, 300)
+    font_file = StreamObject()
+    font_file.set_data(_cjk_font())
+    descriptor = DictionaryObject(
+        {
+            _name("/Type"): _name("/FontDescriptor"),
+            _name("/FontName"): _name("/FormkitTestCJK"),
+            _name("/Flags"): NumberObject(4),
+            _name("/FontFile2"): writer._add_object(font_file),
+        }
+    )
+    font = DictionaryObject(
+        {
+            _name("/Type"): _name("/Font"),
+            _name("/Subtype"): _name("/TrueType"),
+            _name("/BaseFont"): _name("/FormkitTestCJK"),
+            _name("/FontDescriptor"): writer._add_object(descriptor),
+        }
+    )
+    fields = [text_widget(NORMAL, "ad"), text_widget(SMALL, "not", DA=TextStringObject("/JP 10 Tf 0 g"))]
+    refs = [writer._add_object(w) for w in fields]
+    page[_name("/Annots")] = ArrayObject(refs)
+    writer._root_object[_name("/AcroForm")] = DictionaryObject(
+        {
+            _name("/Fields"): ArrayObject(refs),
+            _name("/DR"): DictionaryObject(
+                {_name("/Font"): DictionaryObject({_name("/JP"): writer._add_object(font)})}
+            ),
+        }
+    )
+    buf = io.BytesIO()
+    writer.write(buf)
+    template = forms.Template.from_bytes(buf.getvalue())
+    result = template.fill_partial({"ad": "Ayşe", "not": "日本"})
+    assert result.problems == ()
+    assert text_in(result.pdf, SMALL) == "日本" and text_in(result.pdf, NORMAL) == "Ayşe"
+    # a character neither DejaVu nor the form's font has is still reported, for its field only
+    result = template.fill_partial({"ad": "Ayşe", "not": "日本語"})
+    assert [p.field for p in result.problems] == ["not"]

@@ -119,6 +119,7 @@ class Field:
     current: str  # the template's own /V (text) or on-state (buttons)
     choices: tuple[tuple[str, str], ...] = ()  # /Opt as (export value, display text)
     also: tuple[Key, ...] = ()  # further terminal dictionaries of the same name (their /V is set too)
+    da_font: str = ""  # the /DA font's resource name in /DR (the form's own font, a glyph fallback)
 
     def display(self, value: str) -> str:
         """What a choice shows for a value: the display text of an (export, display) option."""
@@ -149,6 +150,7 @@ class FieldTree:
     pages: tuple[PageBox, ...]
     notes: tuple[str, ...]  # warnings for the user (JavaScript, usage rights, signed, XFA)
     extra_roots: tuple[Key, ...]  # field roots found only from page /Annots (editable output lists them)
+    dr_fonts: Any = None  # /AcroForm /DR /Font (the form's own fonts)
 
 
 def read_fields(reader: PdfReader, source: str) -> FieldTree:
@@ -186,7 +188,7 @@ def read_fields(reader: PdfReader, source: str) -> FieldTree:
         raise TemplateError(f"{source}: doldurulabilir alan yok (no fillable fields)")
     if xfa:
         notes.append("şablonda XFA var; yalnızca AcroForm alanları dolduruldu, XFA çıktıda kaldırıldı")
-    return FieldTree(fillable, pages, tuple(notes), extra)
+    return FieldTree(fillable, pages, tuple(notes), extra, get(get(acro, "/DR"), "/Font"))
 
 
 class _Walker:
@@ -313,6 +315,7 @@ class _Walker:
             align=int(inh.get("/Q", self.default_q) or 0),
             current=current,
             choices=choices if kind in ("choice", "radio") else (),
+            da_font=_da_font(da),
         )
 
     def widget(self, ref: IndirectObject) -> Widget:

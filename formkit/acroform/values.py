@@ -8,12 +8,13 @@ fit them (less padding, a smaller minimum size) before a value is reported as no
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from formkit import turkish
+from formkit.acroform.formfonts import FormFonts
 from formkit.acroform.tree import Field, Widget
 from formkit.model import Problem
-from formkit.pdf import textfit
+from formkit.pdf import fonts, textfit
 
 __all__ = ["ButtonValue", "Entry", "Laid", "TextValue", "layout", "plan"]
 
@@ -50,7 +51,9 @@ class ButtonValue:
 Entry = TextValue | ButtonValue
 
 
-def plan(fields: Mapping[str, Field], values: Mapping[str, str | bool]) -> tuple[list[Entry], list[Problem]]:
+def plan(
+    fields: Mapping[str, Field], values: Mapping[str, str | bool], form_fonts: FormFonts | None = None
+) -> tuple[list[Entry], list[Problem]]:
     """What a record changes, and one Problem per value that cannot be used (its field is left as is)."""
     problems: list[Problem] = []
     entries: list[Entry] = []
@@ -84,7 +87,7 @@ def plan(fields: Mapping[str, Field], values: Mapping[str, str | bool]) -> tuple
             text = _choice_value(f, str(value)) if kind == "choice" else str(value)
             shown = f.display(text) if kind == "choice" else text
             try:
-                laid = tuple(layout(f, w, shown) for w in f.widgets if w.shown)
+                laid = tuple(layout(f, w, shown, form_fonts) for w in f.widgets if w.shown)
             except textfit.NoFit as exc:
                 problems.append(Problem(name, exc.message))
                 continue
@@ -114,10 +117,18 @@ def _choice_value(f: Field, value: str) -> str:
     return value
 
 
-def layout(f: Field, w: Widget, text: str) -> Laid:
-    """`text` laid out in one widget; small fields get a second, viewer-like try. NoFit when nothing fits."""
+def layout(f: Field, w: Widget, text: str, form_fonts: FormFonts | None = None) -> Laid:
+    """`text` laid out in one widget; small fields get a second, viewer-like try. NoFit when nothing fits.
+
+    A value with characters DejaVu Sans lacks is laid out in the form's own font when it has them all.
+    """
     if not text:
         return Laid(w, None)
+    fonts.register()  # (once per process) the bundled fonts, before asking them for glyphs
+    if form_fonts is not None and textfit.missing_glyphs(text, f.font):
+        own = form_fonts.font_for(f.da_font, text)
+        if own is not None:
+            f = replace(f, font=own)
     (x, y, width, height), _ = w.local()
     info = f.info
     comb = info.max_len if info.comb and info.max_len else 0
