@@ -81,7 +81,8 @@ def build(
 ) -> bytes:
     """A one-page PDF with `widgets` in the page's /Annots; /AcroForm /Fields holds `listed`.
 
-    `listed` items are indexes into `widgets` or dictionaries (fields on no page); `extra` objects are added
+    `listed` items are indexes into `widgets`, dictionaries (fields on no page) or (name, indexes): a parent
+    listing widgets as kids that do not point back to it; `extra` objects are added
     to the file without being on a page (parents that /Parent entries point to).
     """
     writer = PdfWriter()
@@ -93,9 +94,17 @@ def build(
     page[_name("/Annots")] = ArrayObject(refs)
     for obj in extra:
         writer._add_object(obj)
-    fields = ArrayObject(
-        refs[item] if isinstance(item, int) else writer._add_object(item) for item in (listed or [])
-    )
+    fields = ArrayObject()
+    for item in listed or []:
+        if isinstance(item, int):
+            fields.append(refs[item])
+        elif isinstance(item, tuple):  # (name, widget indexes): a parent whose kids do not point back
+            name, kids = item
+            parent = DictionaryObject({_name("/T"): TextStringObject(name)})
+            parent[_name("/Kids")] = ArrayObject(refs[k] for k in kids)
+            fields.append(writer._add_object(parent))
+        else:
+            fields.append(writer._add_object(item))
     helv = DictionaryObject(
         {
             _name("/Type"): _name("/Font"),
@@ -185,6 +194,9 @@ def test_one_name_twice_and_an_orphan_widget_make_one_field() -> None:
         w[_name("/Ff")] = NumberObject(49152)
     orphan = text_widget((0, 0, 100, 20), "ad")  # the same name on no page, listed first
     pdf = build([a, b, text_widget(NORMAL, "ad")], [orphan, 2], extra=[])
+    # the same, with both listed as kids of a parent "Group1" they do not point back to (issue 15096)
+    twice = forms.Template.from_bytes(build([a, b], [("Group1", [0, 1])]))
+    assert [(f.name, f.on_states) for f in twice.fields] == [("Group1", ("A", "B"))]
     del writer
     template = forms.Template.from_bytes(pdf)
     by_name = {f.name: f for f in template.fields}

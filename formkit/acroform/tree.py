@@ -227,7 +227,12 @@ class _Walker:
         field_kids = [k for k in kids if isinstance(k, IndirectObject) and get(k, "/T") is not None]
         if field_kids:
             for kid in field_kids:
-                self.walk(kid, name, inh, depth + 1)
+                if get(kid, "/Parent") is not None:
+                    self.walk(kid, name, inh, depth + 1)
+                else:  # listed as a kid but not pointing back (pdf.js issue 15096): a field of its own,
+                    self.walk(
+                        kid, "", {}, depth + 1
+                    )  # named as viewers name it ("Group1", not "Group1.Group1")
             return
         widget_refs = [k for k in kids if isinstance(k, IndirectObject)] or [ref]
         for wref in widget_refs:
