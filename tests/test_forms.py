@@ -6,6 +6,7 @@ import contextlib
 import importlib.util
 import io
 import random
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -283,8 +284,18 @@ def test_signed_template_warns() -> None:
 
 def test_caps_and_time_limit(monkeypatch: pytest.MonkeyPatch) -> None:
     data = asset("forms", "nes-basvuru-formu.pdf").read_bytes()
-    with pytest.raises(TemplateError, match="saniye"):
-        forms.Template(data, source="yavaş.pdf", time_limit=1e-6)
+    release = threading.Event()
+    opened = forms.open_template
+
+    def stuck(raw: bytes, source: str) -> Any:  # a parse that cannot end before the time limit (no timing)
+        release.wait(30)
+        return opened(raw, source)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(forms, "open_template", stuck)
+        with pytest.raises(TemplateError, match="saniye"):
+            forms.Template(data, source="yavaş.pdf", time_limit=0.01)
+    release.set()
     monkeypatch.setattr(forms, "MAX_BYTES", 1000)
     with pytest.raises(TemplateError, match="çok büyük"):
         forms.Template.from_path(asset("forms", "nes-basvuru-formu.pdf"))

@@ -343,3 +343,13 @@ def test_a_character_dejavu_lacks_is_drawn_in_the_forms_own_font() -> None:
     # a character neither DejaVu nor the form's font has is still reported, for its field only
     result = template.fill_partial({"ad": "Ayşe", "not": "日本語"})
     assert [p.field for p in result.problems] == ["not"]
+
+
+def test_a_value_for_a_hidden_field_is_reported_when_flattening() -> None:
+    hidden = text_widget(SMALL, "gizli", F=NumberObject(2))  # /F Hidden: no viewer shows or prints it
+    template = forms.Template.from_bytes(build([text_widget(NORMAL, "ad"), hidden], [0, 1]))
+    result = template.fill_partial({"ad": "Ayşe", "gizli": "Çağrı"})
+    assert [p.field for p in result.problems] == ["gizli"] and "görünmez" in result.problems[0].message
+    editable = template.fill_partial({"ad": "Ayşe", "gizli": "Çağrı"}, flatten=False)
+    assert editable.problems == ()  # the value is kept in the field, where a viewer can show it
+    assert PdfReader(io.BytesIO(editable.pdf)).get_fields()["gizli"]["/V"] == "Çağrı"

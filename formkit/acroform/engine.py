@@ -159,7 +159,7 @@ class Template:
 
         With `strict`, any problem raises ValidationError (one Problem per field) and nothing is written.
         """
-        entries, problems = values.plan(self._fields, record, self._form_fonts)
+        entries, problems = values.plan(self._fields, record, self._form_fonts, flatten=flatten)
         if strict and problems:
             raise ValidationError(problems)
         overlay = appearance.draw(entries, self._fields, self._pages, with_defaults=flatten)

@@ -52,9 +52,17 @@ Entry = TextValue | ButtonValue
 
 
 def plan(
-    fields: Mapping[str, Field], values: Mapping[str, str | bool], form_fonts: FormFonts | None = None
+    fields: Mapping[str, Field],
+    values: Mapping[str, str | bool],
+    form_fonts: FormFonts | None = None,
+    *,
+    flatten: bool = False,
 ) -> tuple[list[Entry], list[Problem]]:
-    """What a record changes, and one Problem per value that cannot be used (its field is left as is)."""
+    """What a record changes, and one Problem per value that cannot be used (its field is left as is).
+
+    When flattening, a value for a field no widget shows (hidden, or on no page) would change nothing that
+    is printed: it is reported too.
+    """
     problems: list[Problem] = []
     entries: list[Entry] = []
     for name, value in values.items():
@@ -63,6 +71,9 @@ def plan(
             problems.append(Problem(name, "şablonda böyle bir alan yok"))
             continue
         kind = f.info.type
+        if flatten and kind != "signature" and not any(w.shown for w in f.widgets):
+            problems.append(Problem(name, "alan gizli ya da hiçbir sayfada değil; basılan çıktıda görünmez"))
+            continue
         if kind == "signature":
             problems.append(Problem(name, "imza alanı doldurulamaz"))
         elif kind == "checkbox":
