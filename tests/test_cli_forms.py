@@ -21,7 +21,7 @@ def test_help_is_there() -> None:
     runner = CliRunner()
     for command in ("fields", "fill"):
         result = runner.invoke(cli, [command, "--help"])
-        assert result.exit_code == 0 and "Usage" in result.output
+        assert result.exit_code == 0 and "Kullanım:" in result.output
 
 
 def test_fields_json_lists_name_type_page() -> None:

@@ -30,6 +30,7 @@ from typing import Any
 from pypdf import PdfReader
 from pypdf.errors import DependencyError, FileNotDecryptedError, PdfReadError, PyPdfError
 
+from formkit import jsonload
 from formkit.acroform import appearance, values
 from formkit.acroform.editable import EditableOutput
 from formkit.acroform.flat import FlatOutput
@@ -263,15 +264,8 @@ def fill_partial(
 
 def load_values(path: Path | str) -> dict[str, str | bool]:
     """A values file: a JSON object of field name → text or true/false (nested objects give dotted names)."""
-    import json
-
     path = Path(path)
-    try:
-        data = json.loads(path.read_text(encoding="utf-8-sig"))
-    except OSError as exc:
-        raise InputError(f"{path}: okunamadı ({exc.strerror or exc})") from exc
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise InputError(f"{path}: geçerli bir JSON dosyası değil ({exc})") from exc
+    data = jsonload.load(path)  # size, depth and number limits; InputError naming the file
     if not isinstance(data, dict):
         raise InputError(f"{path}: alan adlarından değerlere bir JSON nesnesi bekleniyor")
     out: dict[str, str | bool] = {}

@@ -15,7 +15,23 @@ from typing import Any
 
 from reportlab.pdfbase import pdfmetrics
 
-from formkit.pdf import fonts
+from formkit.pdf import _compat, fonts
+
+__all__ = [
+    "ASCENT",
+    "DEFAULT_SIZE",
+    "LEADING",
+    "MIN_SIZE",
+    "PADDING",
+    "Fitted",
+    "NoFit",
+    "check_mark",
+    "draw",
+    "fit",
+    "new_canvas",
+    "tick_geometry",
+    "wrap",
+]
 
 DEFAULT_SIZE = 10.0
 MIN_SIZE = 6.0
@@ -232,7 +248,9 @@ def new_canvas(target: Any, pagesize: tuple[float, float], **kw: Any) -> Any:
     regular, _ = fonts.register()
     kw.setdefault("pageCompression", 1)
     kw.setdefault("invariant", 1)
-    return Canvas(target, pagesize=pagesize, initialFontName=regular, initialFontSize=DEFAULT_SIZE, **kw)
+    canvas = Canvas(target, pagesize=pagesize, initialFontName=regular, initialFontSize=DEFAULT_SIZE, **kw)
+    _compat.mark_formkit_document(canvas._doc)  # fastcanvas's font memos may serve it (same bytes)
+    return canvas
 
 
 def draw(canvas: Any, fitted: Fitted) -> None:
