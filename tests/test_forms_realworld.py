@@ -353,3 +353,9 @@ def test_a_value_for_a_hidden_field_is_reported_when_flattening() -> None:
     editable = template.fill_partial({"ad": "Ayşe", "gizli": "Çağrı"}, flatten=False)
     assert editable.problems == ()  # the value is kept in the field, where a viewer can show it
     assert PdfReader(io.BytesIO(editable.pdf)).get_fields()["gizli"]["/V"] == "Çağrı"
+
+
+def test_flags_that_are_not_numbers_do_not_refuse_the_form() -> None:
+    odd = text_widget(NORMAL, "ad", F=_name("/Print"), Ff=TextStringObject("4096"), MaxLen=FloatObject(-3))
+    template = forms.Template.from_bytes(build([odd], [0]))
+    assert text_in(template.fill({"ad": "Ayşe"}), NORMAL) == "Ayşe"

@@ -165,7 +165,7 @@ def read_fields(reader: PdfReader, source: str) -> FieldTree:
     pages = tuple(
         PageBox(
             tuple(float(v) for v in page.mediabox),  # type: ignore[arg-type]
-            int(get(page, "/Rotate", 0) or 0),
+            number(get(page, "/Rotate")),
         )
         for page in reader.pages
     )
@@ -200,7 +200,7 @@ class _Walker:
         self.out: dict[str, Field] = {}
         self.seen: set[Key] = set()  # every node reached from /AcroForm /Fields
         self.default_da = text_of(get(acro, "/DA"))
-        self.default_q = int(get(acro, "/Q", 0) or 0)
+        self.default_q = number(get(acro, "/Q"))
         dr_fonts = get(get(acro, "/DR"), "/Font") or {}
         self.bold_names = {
             str(name)[1:] for name in dr_fonts if "Bold" in str(get(get(dr_fonts, name), "/BaseFont", ""))
@@ -272,7 +272,7 @@ class _Walker:
         if not name:
             return
         ft = inh.get("/FT")
-        ff = int(inh.get("/Ff", 0) or 0)
+        ff = number(inh.get("/Ff"))
         kind = {"/Tx": "text", "/Ch": "choice", "/Sig": "signature"}.get(str(ft), "")
         if ft == "/Btn":
             kind = "pushbutton" if ff & FF_PUSHBUTTON else "radio" if ff & FF_RADIO else "checkbox"
@@ -306,7 +306,7 @@ class _Walker:
             multiline=bool(ff & FF_MULTILINE) and kind == "text",
             readonly=bool(ff & FF_READONLY),
             required=bool(ff & FF_REQUIRED),
-            max_len=int(inh.get("/MaxLen", 0) or 0) if kind == "text" else 0,
+            max_len=max(0, number(inh.get("/MaxLen"))) if kind == "text" else 0,
             comb=bool(ff & FF_COMB) and kind == "text",
             options=tuple(export for export, _ in choices) if kind == "choice" else (),
         )
@@ -317,7 +317,7 @@ class _Walker:
             size=_da_size(da),
             font=fonts.BOLD if _da_font(da) in self.bold_names else fonts.REGULAR,
             color=_da_color(da),
-            align=int(inh.get("/Q", self.default_q) or 0),
+            align=number(inh.get("/Q"), self.default_q),
             current=current,
             choices=choices if kind in ("choice", "radio") else (),
             da_font=_da_font(da),
@@ -336,11 +336,11 @@ class _Walker:
         ap = get(w, "/AP")
         normal = get(ap, "/N")
         states = [str(s)[1:] for s in normal if s != "/Off"] if isinstance(normal, DictionaryObject) else []
-        hidden = bool(int(get(w, "/F", 0) or 0) & F_HIDDEN)
+        hidden = bool(number(get(w, "/F")) & F_HIDDEN)
         rotation = get(get(w, "/MK"), "/R")
         if rotation is None and page >= 0:
             rotation = self.pages[page].rotate
-        turn = int(rotation or 0) % 360
+        turn = number(rotation) % 360
         turn = turn if turn in (90, 180, 270) else 0
         on = states[0] if states else ""
         return Widget(key, page, rect, on, hidden, ap is not None, _frame(w), turn)
@@ -406,6 +406,17 @@ def get_list(value: Any) -> list[Any]:
     """An array entry (resolved), or an empty list for anything else."""
     value = value.get_object() if isinstance(value, IndirectObject) else value
     return list(value) if isinstance(value, list) else []
+
+
+def number(value: Any, default: int = 0) -> int:
+    """An integer entry (flags, rotation, alignment, length); `default` for anything that is not a number."""
+    value = value.get_object() if isinstance(value, IndirectObject) else value
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return default
+    try:
+        return int(value)
+    except (OverflowError, ValueError):  # inf, nan
+        return default
 
 
 def text_of(value: Any) -> str:
