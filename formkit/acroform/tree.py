@@ -171,17 +171,17 @@ def read_fields(reader: PdfReader, source: str) -> FieldTree:
     )
     walker = _Walker(pages, acro)
     for index, page in enumerate(reader.pages):
-        for annot in get(page, "/Annots") or []:
+        for annot in get_list(get(page, "/Annots")):
             if isinstance(annot, IndirectObject):
                 walker.page_of[(annot.idnum, annot.generation)] = index
-    for ref in get(acro, "/Fields") or []:
+    for ref in get_list(get(acro, "/Fields")):
         walker.walk(ref, "", {}, 0)
     extra = walker.join_orphan_widgets(reader)
     fields = walker.out
     if any(f.info.type == "signature" and f.current for f in fields.values()):
         notes.append("şablon imzalı; doldurmak imzayı geçersiz kılar")
     fillable = {name: f for name, f in fields.items() if f.info.type != "pushbutton"}
-    xfa = acro is not None and "/XFA" in acro
+    xfa = isinstance(acro, DictionaryObject) and "/XFA" in acro
     if not fillable:
         if xfa:
             raise TemplateError(f"{source}: doldurulabilir alan yok: yalnızca XFA formu (XFA desteklenmiyor)")
@@ -237,14 +237,14 @@ class _Walker:
         widget_refs = [k for k in kids if isinstance(k, IndirectObject)] or [ref]
         for wref in widget_refs:
             self.seen.add((wref.idnum, wref.generation))
-        self.add(name, key, inh, widget_refs)
+        self.add(name, key, node, inh, widget_refs)
 
     def join_orphan_widgets(self, reader: PdfReader) -> tuple[Key, ...]:
         """Widgets on pages that the /Fields walk did not reach, joined to their fields via /Parent."""
         joined = {w.key for f in self.out.values() for w in f.widgets}
         extra: dict[Key, None] = {}
         for page in reader.pages:
-            for annot in get(page, "/Annots") or []:
+            for annot in get_list(get(page, "/Annots")):
                 if not isinstance(annot, IndirectObject) or not is_widget(annot):
                     continue
                 wkey = (annot.idnum, annot.generation)
@@ -260,14 +260,17 @@ class _Walker:
                     for k in _INHERITED:
                         if isinstance(obj, DictionaryObject) and k in obj:
                             inh[k] = obj[k]
-                self.add(name, (terminal.idnum, terminal.generation), inh, [annot])
+                key = (terminal.idnum, terminal.generation)
+                self.add(name, key, terminal.get_object(), inh, [annot])
                 joined.add(wkey)
                 top = chain[-1]
                 if (top.idnum, top.generation) not in self.seen:
                     extra[(top.idnum, top.generation)] = None
         return tuple(extra)
 
-    def add(self, name: str, key: Key, inh: dict[str, Any], widget_refs: list[IndirectObject]) -> None:
+    def add(
+        self, name: str, key: Key, node: Any, inh: dict[str, Any], widget_refs: list[IndirectObject]
+    ) -> None:
         """A terminal field (or more widgets of one already found under the same name)."""
         if not name:
             return
@@ -278,7 +281,9 @@ class _Walker:
             kind = "pushbutton" if ff & FF_PUSHBUTTON else "radio" if ff & FF_RADIO else "checkbox"
         if not kind:
             return
-        widgets = [self.widget(r) for r in widget_refs]
+        if not isinstance(node, DictionaryObject):
+            return  # a damaged file: the field's dictionary is something else
+        widgets = [self.widget(r) for r in widget_refs if isinstance(r.get_object(), DictionaryObject)]
         old = self.out.get(name)
         if old is not None:
             if old.info.type != kind:
@@ -449,7 +454,7 @@ def has_javascript(reader: PdfReader, root: DictionaryObject) -> bool:
     for page in reader.pages:
         if "/AA" in page:
             return True
-        for annot in get(page, "/Annots") or []:
+        for annot in get_list(get(page, "/Annots")):
             a = annot.get_object()
             if not isinstance(a, DictionaryObject):
                 continue
