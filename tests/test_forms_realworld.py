@@ -359,3 +359,16 @@ def test_flags_that_are_not_numbers_do_not_refuse_the_form() -> None:
     odd = text_widget(NORMAL, "ad", F=_name("/Print"), Ff=TextStringObject("4096"), MaxLen=FloatObject(-3))
     template = forms.Template.from_bytes(build([odd], [0]))
     assert text_in(template.fill({"ad": "Ayşe"}), NORMAL) == "Ayşe"
+
+
+def test_a_fields_entry_of_the_wrong_type_is_skipped_and_page_widgets_still_found() -> None:
+    reader = PdfReader(io.BytesIO(build([text_widget(NORMAL, "ad")], [0])))
+    writer = PdfWriter(clone_from=reader)
+    writer._root_object["/AcroForm"][_name("/Fields")] = NumberObject(7)  # damaged: not an array
+    buf = io.BytesIO()
+    writer.write(buf)
+    template = forms.Template.from_bytes(buf.getvalue())
+    assert [f.name for f in template.fields] == ["ad"]
+    assert text_in(template.fill({"ad": "Ayşe"}), NORMAL) == "Ayşe"
+    editable = template.fill({"ad": "Ayşe"}, flatten=False)
+    assert PdfReader(io.BytesIO(editable)).get_fields()["ad"]["/V"] == "Ayşe"
