@@ -54,7 +54,10 @@ def built_batch(tmp_path_factory: pytest.TempPathFactory) -> Path:
     made = CliRunner().invoke(cli.cli, ["batch", str(source), "-o", str(out), "-j", "1"], env=env)
     assert made.exit_code == 0, made.output
     epoch = int((datetime.now(UTC) - timedelta(days=MAILED_DAYS_AGO)).timestamp())
-    mailed = CliRunner().invoke(cli.cli, ["mail", str(out)], env={**env, "SOURCE_DATE_EPOCH": str(epoch)})
+    sender = ["--from", "Mersin İl Sağlık Müdürlüğü E-imza <e-imza@saglik.gov.tr>"]  # `send` refuses .example
+    mailed = CliRunner().invoke(
+        cli.cli, ["mail", str(out), *sender], env={**env, "SOURCE_DATE_EPOCH": str(epoch)}
+    )
     assert mailed.exit_code == 0, mailed.output
     return out
 
@@ -422,19 +425,23 @@ def test_desk_commands_have_turkish_help(command: str) -> None:
     assert result.exit_code == 0 and "KLASÖR" in result.output and "Seçenekler:" in result.output
 
 
-def test_reminders_go_out_through_send_once_and_survive_a_mail_rerun(folder: Path) -> None:
+def test_reminders_go_out_through_send_once_and_survive_a_mail_rerun(folder: Path, tmp_path: Path) -> None:
     from tests.mail_support import smtp_server
 
+    # `send` refuses the shipped profile's placeholder sender (…@mersin-ism.example): a real one here.
+    real = tmp_path / "il.toml"
+    text = profiles.default_path().read_text(encoding="utf-8")
+    real.write_text(text.replace("e-imza@mersin-ism.example", "e-imza@saglik.gov.tr"), encoding="utf-8")
     aile = ref_of(folder, "aile-hekimi")
     run("receive", str(folder), aile)
-    assert run("remind", str(folder), "--after", "7").exit_code == 0
+    assert run("remind", str(folder), "--after", "7", "--profile", str(real)).exit_code == 0
     reminder = folder / "outbox" / f"{aile}-hatirlatma-1.eml"
     written = reminder.read_bytes()
 
     # `formkit mail` run again clears messages it does not know; `remind` writes the unsent one back.
-    assert run("mail", str(folder)).exit_code == 0
+    assert run("mail", str(folder), "--profile", str(real)).exit_code == 0
     assert not reminder.exists()
-    again = run("remind", str(folder), "--after", "7")
+    again = run("remind", str(folder), "--after", "7", "--profile", str(real))
     assert "yeniden yazıldı" in again.output and "0 hatırlatma giden kutusuna yazıldı" in again.output
     assert reminder.read_bytes() == written
 

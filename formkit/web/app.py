@@ -32,6 +32,7 @@ from formkit.web.fields import (
     TEXT_FIELDS,
     TRACK_FIELD,
     track_choices,
+    web_texts,
 )
 from formkit.web.security import (
     CSRF_FIELD,
@@ -120,6 +121,7 @@ def create_app(
             fields=TEXT_FIELDS,
             labels=LABELS,
             tracks=service.tracks,
+            texts=web_texts(service.profile),
             track_field=TRACK_FIELD,
             device_field=DEVICE_FIELD,
             device_checked=DEVICE_CHECKED,
