@@ -323,7 +323,9 @@ def test_a_character_dejavu_lacks_is_drawn_in_the_forms_own_font() -> None:
             _name("/FontDescriptor"): writer._add_object(descriptor),
         }
     )
-    fields = [text_widget(NORMAL, "ad"), text_widget(SMALL, "not", DA=TextStringObject("/JP 10 Tf 0 g"))]
+    jp = TextStringObject("/JP 10 Tf 0 g")
+    prefilled = text_widget(NARROW, "önceden", DA=jp, V=TextStringObject("本日"))  # the form's own value
+    fields = [text_widget(NORMAL, "ad"), text_widget(SMALL, "not", DA=jp), prefilled]
     refs = [writer._add_object(w) for w in fields]
     page[_name("/Annots")] = ArrayObject(refs)
     writer._root_object[_name("/AcroForm")] = DictionaryObject(
@@ -340,6 +342,7 @@ def test_a_character_dejavu_lacks_is_drawn_in_the_forms_own_font() -> None:
     result = template.fill_partial({"ad": "Ayşe", "not": "日本"})
     assert result.problems == ()
     assert text_in(result.pdf, SMALL) == "日本" and text_in(result.pdf, NORMAL) == "Ayşe"
+    assert text_in(result.pdf, NARROW) == "本日"  # flattening keeps the form's own value, in its font
     # a character neither DejaVu nor the form's font has is still reported, for its field only
     result = template.fill_partial({"ad": "Ayşe", "not": "日本語"})
     assert [p.field for p in result.problems] == ["not"]

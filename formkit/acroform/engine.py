@@ -163,7 +163,9 @@ class Template:
         entries, problems = values.plan(self._fields, record, self._form_fonts, flatten=flatten)
         if strict and problems:
             raise ValidationError(problems)
-        overlay = appearance.draw(entries, self._fields, self._pages, with_defaults=flatten)
+        overlay = appearance.draw(
+            entries, self._fields, self._pages, with_defaults=flatten, form_fonts=self._form_fonts
+        )
         pdf = self._flat.write(overlay) if flatten else self._edit.write(entries, overlay)
         return FillResult(pdf, tuple(problems), len(entries))
 
