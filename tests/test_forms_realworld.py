@@ -375,3 +375,23 @@ def test_a_fields_entry_of_the_wrong_type_is_skipped_and_page_widgets_still_foun
     assert text_in(template.fill({"ad": "Ayşe"}), NORMAL) == "Ayşe"
     editable = template.fill({"ad": "Ayşe"}, flatten=False)
     assert PdfReader(io.BytesIO(editable)).get_fields()["ad"]["/V"] == "Ayşe"
+
+
+def test_a_damaged_stream_in_a_filter_chain_is_repaired_too() -> None:
+    data = asset("forms", "nes-basvuru-formu.pdf").read_bytes()
+    at = data.index(b"stream\n", data.index(b"/Filter [ /ASCII85Decode /FlateDecode ]")) + 7
+    middle = at + 600  # inside its 1772 bytes: valid ASCII85 characters, wrong compressed data
+    damaged = data[:middle] + b"!!!!!!!!!!" + data[middle + 10 :]
+    try:
+        template = forms.Template.from_bytes(damaged)
+    except TemplateError as exc:
+        assert "bozuk" in exc.message
+        return
+    assert any("bozuk akış onarıldı" in w for w in template.warnings)
+    out = PdfReader(io.BytesIO(template.fill({"ad": "Ayşe"}, flatten=False)), strict=True)
+    for num in out.xref[0]:
+        obj = out.get_object(num)
+        if isinstance(obj, StreamObject) and "/ASCII85Decode" in str(obj.get("/Filter")):
+            from pypdf.filters import ASCII85Decode
+
+            zlib.decompress(ASCII85Decode.decode(obj._data))  # strictly decodable, or not copied at all
