@@ -137,6 +137,15 @@ def mail_placeholder_sender(domain: str) -> str:
     )
 
 
+def price_change_missing() -> str:
+    """`formkit profile check`: the profile records no price change, so only fees over a year old warn."""
+    return (
+        "uyarı: [fees] price_change (Kamu SM'nin bilinen son fiyat değişikliğinin tarihi) ve "
+        "price_change_source yok: ücretler yalnızca bir yıldan eskiyse uyarılır; ekleyin (ör. "
+        "yerleşik profildeki gibi price_change = 2026-01-01)"
+    )
+
+
 def send_dry_run(count: int) -> str:
     return f"deneme: {count} ileti gönderilecekti; hiçbir şey gönderilmedi"
 
@@ -144,10 +153,12 @@ def send_dry_run(count: int) -> str:
 # --- fees -------------------------------------------------------------------------------------------
 
 
-def fee_warning(valid_from: date, price_change: date | None, fees_url: str) -> str:
-    """The profile's fees predate a known price change (price_change), or are just over a year old (None)."""
+def fee_warning(valid_from: date, price_change: date | None, fees_url: str, source: str = "") -> str:
+    """The profile's fees predate a known price change (price_change, from the profile with its source), or
+    are just over a year old (None)."""
     why = (
         f"Kamu SM ücretleri {price_change:%d.%m.%Y} tarihinde değişti"
+        + (f" (kaynak: {source})" if source else "")
         if price_change is not None
         else "bu tarih bir yıldan eski"
     )

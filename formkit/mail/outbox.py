@@ -116,7 +116,9 @@ def _mail_row(entry: Row, root: Path) -> MailRow | Refusal:
         if not ad:
             ad, soyad = soyad, ""
     sha = entry.sha256.strip().lower()
-    return MailRow(entry.row, ref, name, ad, soyad, track, e_posta, pdf, sha, entry.key or sha)
+    return MailRow(
+        entry.row, ref, name, ad, soyad, track, e_posta, pdf, sha, entry.key or sha, entry.form_source
+    )
 
 
 @dataclass

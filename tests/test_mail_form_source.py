@@ -1,0 +1,69 @@
+"""Issue 11: the e-mails follow the packet's copies (the manifest's form_source), as the cover does."""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from mail_support import PEOPLE, make_batch, parse, save_manifest
+from test_procedure import BANNED
+
+import cli
+from formkit import profile as profiles
+from formkit.model import Track
+from formkit.packet.content import profile_values
+from formkit.turkish import lower as turkish_lower
+
+SOURCES = ("portal", "profile", "data-sheet")
+
+
+def bodies(path: Path) -> tuple[str, str]:
+    """The plain text (unwrapped to single spaces) and the HTML's text of one message."""
+    message = parse(path)
+    plain, rich = message.get_body(("plain",)), message.get_body(("html",))
+    assert plain is not None and rich is not None
+    return " ".join(plain.get_content().split()), html.unescape(" ".join(rich.get_content().split()))
+
+
+@pytest.mark.parametrize("source", SOURCES)
+def test_each_form_source_gets_its_own_print_step(tmp_path: Path, source: str) -> None:
+    manifest = make_batch(tmp_path)
+    for row in manifest["rows"]:
+        if row["status"] == "ok":
+            row["form_source"] = source
+    save_manifest(tmp_path, manifest)
+    result = CliRunner().invoke(cli.cli, ["mail", str(tmp_path)], env={"SOURCE_DATE_EPOCH": "1767225600"})
+    assert result.exit_code == 0, result.stderr
+    profile = profiles.load()
+    for person in PEOPLE:
+        track = Track(person.track)
+        values = profile_values(profile, profile.copies_for(track))
+        said = {key: profile.say(f"step.print.{key}", **values) for key in SOURCES}
+        plain, rich = bodies(tmp_path / "outbox" / person.eml)
+        for text in (plain, rich):
+            assert said[source] in text, (person.eml, source)
+            assert not [other for key, other in said.items() if key != source and other in text]
+            assert "$" not in text  # every placeholder was filled
+            assert not [phrase for phrase in BANNED if phrase in turkish_lower(text)]
+        count = profile.copies_for(track)
+        if source == "portal":
+            assert f"Bu paketteki {count} nüsha, Kamu SM sisteminden aldığınız form çıktısıdır" in plain
+            assert "veri sayfası başvuru formu değildir" not in plain
+        elif source == "data-sheet":
+            assert "Bu paketteki veri sayfası başvuru formu değildir" in plain
+        else:
+            assert f"bu paketteki il formu ({count} nüsha)" in plain
+        if track is not Track.BIREYSEL:
+            assert f"İmzalı {count} nüshayı E-imza Kurum Yetkilisine teslim edin" in plain
+
+
+def test_the_mail_texts_leave_the_print_step_and_copies_to_the_composer() -> None:
+    for track in Track:
+        for suffix in ("txt", "html"):
+            text = (Path(__file__).parent.parent / "assets" / "mail" / f"{track.value}.{suffix}").read_text(
+                encoding="utf-8"
+            )
+            assert "$form_adimi" in text, (track, suffix)
+            assert "son adımda verdiği form çıktısını 2 nüsha" not in text
