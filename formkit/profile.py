@@ -18,7 +18,7 @@ from typing import Any
 from stdnum import iban as stdnum_iban
 from stdnum.exceptions import ValidationError as StdnumError
 
-from formkit import texts, turkish
+from formkit import desktable, texts, turkish
 from formkit.errors import ProfileError
 from formkit.model import (
     BankAccount,
@@ -476,6 +476,8 @@ class _Reader:
             if section != "procedure" and self.get(section) is not None:
                 self.source_keys(f"{section}.source")
         procedure = self.procedure()
+        for key, message in desktable.check(self.get("desk"), self.get("sources")).problems:
+            self.fail(f"desk.{key}" if key else "desk", message)
         profile = Profile(
             name=self.text("profile.name"),
             province=self.text("profile.province"),
