@@ -67,3 +67,26 @@ def test_the_mail_texts_leave_the_print_step_and_copies_to_the_composer() -> Non
             )
             assert "$form_adimi" in text, (track, suffix)
             assert "son adımda verdiği form çıktısını 2 nüsha" not in text
+
+
+def test_mail_removes_only_its_own_messages_and_leaves_reminders(tmp_path: Path) -> None:
+    """A reminder (`<REF>-hatirlatma-N.eml`, X-Formkit-Ref set) survives `formkit mail`, even when its row has
+    left the batch; the row's own message is removed."""
+    from formkit.desk.mailer import reminder_name
+
+    manifest = make_batch(tmp_path)
+    env = {"SOURCE_DATE_EPOCH": "1767225600"}
+    assert CliRunner().invoke(cli.cli, ["mail", str(tmp_path)], env=env).exit_code == 0
+    outbox = tmp_path / "outbox"
+    gone, kept = PEOPLE[2], PEOPLE[0]
+    reminders = [outbox / reminder_name(person.ref, 1) for person in (gone, kept)]
+    for person, path in zip((gone, kept), reminders, strict=True):
+        path.write_bytes((outbox / person.eml).read_bytes())  # same headers as a reminder: X-Formkit-Ref
+        assert parse(path)["X-Formkit-Ref"] == person.ref
+    manifest["rows"] = [row for row in manifest["rows"] if row.get("ref") != gone.ref]
+    save_manifest(tmp_path, manifest)
+    result = CliRunner().invoke(cli.cli, ["mail", str(tmp_path)], env=env)
+    assert result.exit_code == 0, result.stderr
+    assert not (outbox / gone.eml).exists() and f"silindi: {gone.eml}" in result.stderr
+    assert all(path.exists() for path in reminders)
+    assert "hatirlatma" not in result.stderr
