@@ -146,6 +146,42 @@ def price_change_missing() -> str:
     )
 
 
+def send_plan(*, new: int, changed: int, sent: int, uncertain: int) -> str:
+    """`formkit send`, before sending: what this run will do."""
+    line = f"plan: {new} yeni, {changed} değişmiş paket gönderilecek; {sent} ileti zaten gönderilmiş"
+    return line + (f", {uncertain} belirsiz" if uncertain else "")
+
+
+def send_totals(*, sent: int, skipped: int, failed: int, uncertain: int) -> str:
+    """`formkit send`'s closing count."""
+    return f"gönderilen: {sent}, zaten gönderilmiş: {skipped}, başarısız: {failed}, belirsiz: {uncertain}"
+
+
+def send_failed(name: str, reason: str) -> str:
+    return f"başarısız: {name}: {reason}"
+
+
+def send_uncertain(name: str, reason: str) -> str:
+    return f"belirsiz: {name}: {reason}"
+
+
+def send_would_send(name: str, to: str, subject: str) -> str:
+    """`formkit send --dry-run`: one message that a real run would send."""
+    return f"gönderilecek: {name} → {to} ({subject})"
+
+
+def send_sent(label: str) -> str:
+    return f"gönderildi: {label}"
+
+
+def send_uncertain_hint() -> str:
+    """After a run with messages that may or may not have reached the server."""
+    return (
+        "belirsiz iletiler sunucuya ulaşmış olabilir; alıcıya sorduktan sonra "
+        "--retry-uncertain ile yeniden gönderilebilir"
+    )
+
+
 def send_dry_run(count: int) -> str:
     return f"deneme: {count} ileti gönderilecekti; hiçbir şey gönderilmedi"
 
