@@ -170,6 +170,7 @@ class Profile:
     urls: Urls
     mail_from: str
     mail_reply_to: str = ""
+    copies: int = 2  # [form] copies: how many signed copies of the form the procedure asks for
     path: str = ""  # where it was loaded from ("" for the built-in one)
     fingerprint: str = field(default="", compare=False)  # sha256 of the file's bytes
 

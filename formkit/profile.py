@@ -26,6 +26,7 @@ from formkit.resources import asset
 DEFAULT_PROFILE = "mersin.toml"
 PLACEHOLDERS = frozenset({"AD", "SOYAD", "TC", "ad", "soyad", "AD_SOYAD", "ad_soyad"})
 PRICE_CHANGE = date(2026, 1, 1)  # Kamu SM's last known price change after the seed
+MAX_COPIES = 5  # more signed copies than this is a typo, not a procedure
 
 
 def default_path() -> Path:
@@ -170,6 +171,15 @@ class _Reader:
             return ()
         return tuple(v.strip() for v in value if v.strip())
 
+    def count(self, key: str, *, default: int, most: int) -> int:
+        value = self.get(key)
+        if value is None:
+            return default
+        if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= most:
+            self.fail(key, f"1 ile {most} arasında bir tam sayı olmalı")
+            return default
+        return value
+
     def day(self, key: str) -> date:
         value = self.get(key)
         if isinstance(value, date):
@@ -275,6 +285,7 @@ class _Reader:
             ),
             mail_from=mail_from,
             mail_reply_to=self.text("mail.reply_to", required=False),
+            copies=self.count("form.copies", default=2, most=MAX_COPIES),
             path=path,
             fingerprint=fingerprint,
         )

@@ -96,7 +96,7 @@ def test_pages_and_their_text(profile: Profile, track: Track) -> None:
         for line in ("TÜBİTAK BİLGEM Kamu Sertifikasyon Merkezi", "P.K. 74", "41470 Gebze/KOCAELİ"):
             assert line in cover
         assert "PTT TAAHHÜTLÜ GÖNDERİ ETİKETİ" in cover
-        marks = ("NÜSHA 1/2 — Kamu SM'ye gönderilecek", "NÜSHA 2/2 — Başvuru sahibinde kalacak")
+        marks = ("NÜSHA 1/2 — Kamu SM'ye gönderilecek", "NÜSHA 2/2 — sizde kalacak")
     else:
         assert "E-imza Kurum Yetkilisi" in cover and "Sağlık Bilgi Sistemleri Birimi" in cover
         assert "PTT" not in cover
@@ -141,7 +141,7 @@ def test_bireysel_with_another_brand_device_has_no_kamusm_address(profile: Profi
     assert "yalnızca başka marka e-imza cihazı olmayanlardan" in cover
     assert "PTT TAAHHÜTLÜ" not in cover
     assert "yalnızca başka marka e-imza cihazı olmayanlardan" in pages[3]
-    assert "NÜSHA 1/2 — Başvuru sahibinde kalacak" in pages[1]
+    assert "NÜSHA 1/2 — sizde kalacak" in pages[1]
 
 
 def test_fonts_embedded_and_no_images_on_cover(profile: Profile) -> None:
@@ -267,7 +267,7 @@ def test_official_form_is_used_twice_with_copy_marks(profile: Profile, track: Tr
     pages = [flat(t) for t in texts(packet)]
     assert "E-İMZA İLK BAŞVURU PAKETİ" in pages[0]
     first, second = (
-        ("NÜSHA 1/2 — Kamu SM'ye gönderilecek", "NÜSHA 2/2 — Başvuru sahibinde kalacak")
+        ("NÜSHA 1/2 — Kamu SM'ye gönderilecek", "NÜSHA 2/2 — sizde kalacak")
         if track is Track.BIREYSEL
         else ("NÜSHA 1/2 — Kurum Yetkilisine", "NÜSHA 2/2 — Kurum Yetkilisine")
     )

@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from pypdf import PdfReader
-from pypdf.errors import DependencyError, FileNotDecryptedError, PdfReadError, PyPdfError
+from pypdf.errors import FileNotDecryptedError, PdfReadError, PyPdfError
 from pypdf.generic import (
     ArrayObject,
     DictionaryObject,
@@ -48,13 +48,13 @@ from formkit import turkish
 from formkit.errors import InputError, TemplateError, ValidationError
 from formkit.fileio import write_atomic
 from formkit.model import Problem
-from formkit.pdf import fastdraw, fonts, textfit
+from formkit.pdf import fastdraw, fonts, limits, textfit
 from formkit.pdf import writer as pdfout
 
 logging.getLogger("pypdf").addHandler(logging.NullHandler())  # its recovery notes are not the user's business
 
-MAX_BYTES = 20 * 1024 * 1024  # a form template larger than this is refused
-MAX_PAGES = 100
+MAX_BYTES = limits.MAX_BYTES  # one size and page limit for every PDF a user gives (pdf/limits.py)
+MAX_PAGES = limits.MAX_PAGES
 PARSE_SECONDS = 15.0  # time limit for parsing and preparing one template
 
 T = TypeVar("T")
@@ -230,18 +230,9 @@ class Template:
 
     def _open(self, data: bytes) -> None:
         reader = PdfReader(io.BytesIO(data), strict=False)
-        if reader.is_encrypted:
-            try:
-                opened = reader.decrypt("")
-            except (DependencyError, NotImplementedError) as exc:
-                raise self._fail(f"şifreleme türü desteklenmiyor ({exc})") from exc
-            if not opened:
-                raise self._fail("şifreli; açmak için parola gerekiyor (parolasız bir kopyasını verin)")
+        limits.unlock(reader, self._fail)  # the one encryption rule: empty user password only
         count = len(reader.pages)
-        if count == 0:
-            raise self._fail("PDF okunamıyor (sayfa yok; dosya bozuk veya eksik olabilir)")
-        if count > MAX_PAGES:
-            raise self._fail(f"çok fazla sayfa ({count}; en çok {MAX_PAGES})")
+        limits.check_pages(count, self._fail, MAX_PAGES)
         self.page_count = count
         self._inspect(reader)
         self._build_flat(reader)

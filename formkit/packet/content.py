@@ -62,13 +62,20 @@ def track_url_label(track: Track) -> str:
     return "Kamu SM başvuru portalı"
 
 
-def copy_labels(ctx: PageContext) -> tuple[str, str]:
-    """The marks on form copy 1 and copy 2: which copy it is and where it goes."""
+def copy_labels(ctx: PageContext) -> tuple[str, ...]:
+    """The mark on each form copy (as many as the profile's [form] copies): which copy and where it goes.
+
+    bireysel: the seed's "1 Nüshası sizde kalacak şekilde 1 Nüshasını" Kamu SM'ye (unless another brand's
+    device); kurum and aile-hekimi hand every copy to the Kurum Yetkilisi.
+    """
+    count = ctx.profile.copies
     if ctx.track is Track.BIREYSEL:
-        if ctx.posts_to_kamusm:
-            return ("NÜSHA 1/2 — Kamu SM'ye gönderilecek", "NÜSHA 2/2 — Başvuru sahibinde kalacak")
-        return ("NÜSHA 1/2 — Başvuru sahibinde kalacak", "NÜSHA 2/2 — Başvuru sahibinde kalacak")
-    return ("NÜSHA 1/2 — Kurum Yetkilisine teslim edilecek", "NÜSHA 2/2 — Kurum Yetkilisine teslim edilecek")
+        places = ["sizde kalacak"] * count
+        if ctx.posts_to_kamusm and count > 1:
+            places[0] = "Kamu SM'ye gönderilecek"
+    else:
+        places = ["Kurum Yetkilisine teslim edilecek"] * count
+    return tuple(f"NÜSHA {index}/{count} — {place}" for index, place in enumerate(places, start=1))
 
 
 def officer_place(profile: Profile) -> str:
@@ -187,11 +194,9 @@ def checklist_items(ctx: PageContext) -> tuple[str, ...]:
 
 def packet_contents(ctx: PageContext) -> tuple[str, ...]:
     """The cover's list of what is in the packet, in page order."""
-    first, second = copy_labels(ctx)
     items = [
         "Kapak ve adres sayfası (bu sayfa)",
-        "Başvuru formu, " + first.replace(" — ", ": "),
-        "Başvuru formu, " + second.replace(" — ", ": "),
+        *("Başvuru formu, " + label.replace(" — ", ": ") for label in copy_labels(ctx)),
         "Kontrol listesi ve imza talimatı",
     ]
     if ctx.track is Track.AILE_HEKIMI:
