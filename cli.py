@@ -280,8 +280,8 @@ def _applicant_options(func: F) -> F:
     "form_path",
     type=click.Path(dir_okay=False),
     default=None,
-    help="Kamu SM portalının bu kişi için ürettiği (doldurulmuş) PDF; yerleşik form yerine "
-    "iki nüsha olarak kullanılır.",
+    help="Kamu SM sisteminin bu kişi için ürettiği başvuru formu çıktısı (PDF); profilin dediği kadar "
+    "nüsha olarak pakete girer, her sayfa olduğu gibi kalır ve boş bir kenarına nüsha işareti konur.",
 )
 @click.option(
     "-o",
@@ -321,6 +321,8 @@ def packet_command(
     warn_fees(profile)
     official = read_official_form(Path(form_path)) if form_path else None
     packet = build_packet(applicant, profile, official_form=official, editable=editable)
+    for warning in packet.warnings:
+        click.echo(f"uyarı: {warning}", err=True)
     click.echo(str(write_packet(packet, Path(out_dir))))
 
 
@@ -378,6 +380,14 @@ class _ProgressLine:
     default=None,
     help="Yerleşik form yerine kullanılacak PDF formu.",
 )
+@click.option(
+    "--forms",
+    "forms_dir",
+    type=click.Path(file_okay=False),
+    default=None,
+    help="Başvuru sahiplerinin Kamu SM portal çıktıları (PDF) klasörü: her dosya, metnindeki "
+    "(yoksa adındaki) T.C. kimlik numarasıyla satırına eşlenir; çıktısı olmayan satıra veri sayfası konur.",
+)
 @click.option("--force", is_flag=True, help="Klasörde başka bir toplu iş varsa üzerine yaz.")
 @reports_errors
 def batch(
@@ -388,6 +398,7 @@ def batch(
     encoding: str | None,
     duplex: bool,
     form_path: str | None,
+    forms_dir: str | None,
     force: bool,
 ) -> None:
     """Build a packet for every valid row of a CSV/XLSX export.
@@ -408,6 +419,7 @@ def batch(
         duplex=duplex,
         force=force,
         official_form=official,
+        forms_dir=Path(forms_dir) if forms_dir else None,
     )
     result = batches.run(Path(input_file), Path(out_dir), options, progress=_ProgressLine())
     for warning in result.warnings:
@@ -418,10 +430,15 @@ def batch(
         f"{result.invalid} hatalı, {result.failed} başarısız; {result.pages} sayfa; "
         f"{result.seconds:.1f} sn ({rate:.1f} paket/sn)"
     )
+    if forms_dir or result.portal:
+        click.echo(
+            f"portal çıktısıyla {result.portal} paket, çıktısı olmadığı için veri sayfasıyla "
+            f"{result.data_sheet} paket; eşlenemeyen dosya: {result.unpaired_files}"
+        )
     if result.print_files:
         count = len(result.print_files)
         click.echo(f"baskı: {result.print_files[0].parent} ({count} dosya, toplu yazdırma için)")
-    if result.invalid or result.failed:
+    if result.invalid or result.failed or result.unpaired_files:
         click.echo(f"hatalar: {Path(out_dir) / batches.ERRORS}", err=True)
     sys.exit(result.exit_code)
 

@@ -27,12 +27,15 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from formkit import __version__
+from formkit.batch import printouts
 from formkit.errors import FormkitError, InputError
 from formkit.fileio import remove_temporaries, write_atomic
-from formkit.input.sources import RawRow, open_table
-from formkit.input.validate import validate_stream
+from formkit.input.sources import RawRow, Table, open_table
+from formkit.input.validate import row_tc, validate_stream
 from formkit.model import Applicant, Problem, Profile, redact_tc
 from formkit.packet.builder import PacketBuilder, packet_ref, write_packet
+from formkit.packet.copies import Printout
+from formkit.pdf import limits
 from formkit.pdf.join import JoinWriter
 
 MANIFEST = "manifest.json"
@@ -59,6 +62,7 @@ class BatchOptions:
     force: bool = False
     official_form: bytes | None = None
     editable: bool = False
+    forms_dir: Path | None = None  # the applicants' portal printouts, paired with rows (batch/printouts.py)
 
 
 @dataclass
@@ -72,6 +76,9 @@ class BatchResult:
     up_to_date: int = 0
     invalid: int = 0
     failed: int = 0
+    portal: int = 0  # ok rows whose copies are their portal printout
+    data_sheet: int = 0  # ok rows without a printout (the data sheet instead)
+    unpaired_files: int = 0  # printouts that could not be given to exactly one row
     pages: int = 0
     print_files: list[Path] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
@@ -79,7 +86,7 @@ class BatchResult:
 
     @property
     def exit_code(self) -> int:
-        return 0 if self.invalid == 0 and self.failed == 0 else 1
+        return 0 if self.invalid == 0 and self.failed == 0 and self.unpaired_files == 0 else 1
 
 
 @dataclass(frozen=True)
@@ -87,6 +94,7 @@ class _Task:
     row: int
     applicant: Applicant
     key: str
+    form: str = ""  # path of this row's portal printout, if any
 
 
 def run(
@@ -111,8 +119,10 @@ def run(
     }
     old = _Previous(previous)
     del previous
+    pairing = _pair_printouts(table, input_path, options)
     total, checked = validate_stream(table.rows)
     result = BatchResult(out_dir=out_dir, warnings=list(table.warnings), rows=total)
+    result.unpaired_files = len(pairing.file_problems)
     writer = _ManifestWriter(out_dir, identity, table.warnings)
     plan = _PrintPlan(out_dir, options.duplex, old.print_files)
     problems: list[tuple[int, Problem]] = []
@@ -130,6 +140,10 @@ def run(
             if entry["status"] == "ok":
                 result.ok += 1
                 result.pages += int(entry["pages"])
+                if entry.get("form_source") == "portal":
+                    result.portal += 1
+                else:
+                    result.data_sheet += 1
                 current_pdfs.add(entry["pdf"])
             elif entry["status"] == "failed":
                 result.failed += 1
@@ -143,15 +157,19 @@ def run(
         def tasks() -> Iterator[_Task]:
             for raw, outcome in checked:
                 plan.expect(raw.row)
-                if isinstance(outcome, Applicant):
-                    key = _build_key(outcome, build_id)
+                if isinstance(outcome, Applicant) and raw.row in pairing.row_failures:
+                    reason = pairing.row_failures[raw.row]
+                    settle({"row": raw.row, "status": "failed", "reason": redact_tc(reason)})
+                elif isinstance(outcome, Applicant):
+                    form = pairing.by_row.get(raw.row)
+                    key = _build_key(outcome, build_id + (f"|{form.sha256}" if form else ""))
                     reused = old.reuse(key, raw.row, out_dir)
                     if reused is not None:
                         result.up_to_date += 1
                         settle(reused)
                     else:
                         writer.set({"row": raw.row, "status": "pending"})
-                        yield _Task(raw.row, outcome, key)
+                        yield _Task(raw.row, outcome, key, str(form.path) if form else "")
                 else:
                     result.invalid += 1
                     problems.extend((raw.row, p) for p in outcome)
@@ -167,7 +185,7 @@ def run(
     _delete_packets(out_dir, old.pdfs - current_pdfs)
     result.print_files = [out_dir / p["file"] for p in writer.print_files]
     writer.write()
-    _write_errors(out_dir / ERRORS, sorted(problems, key=lambda item: item[0]))
+    _write_errors(out_dir / ERRORS, sorted(problems, key=lambda item: item[0]), pairing.file_problems)
     result.seconds = time.perf_counter() - started
     return result
 
@@ -331,13 +349,53 @@ def _neutralise(cell: str) -> str:
     return "'" + cell if cell.startswith(_FORMULA_START) else cell
 
 
-def _write_errors(path: Path, problems: list[tuple[int, Problem]]) -> None:
+def _write_errors(path: Path, problems: list[tuple[int, Problem]], files: Iterable[Problem] = ()) -> None:
+    """errors.csv: problems about files no row owns first (row left empty), then every row's problems."""
     buffer = io.StringIO()
     out = csv.writer(buffer, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
     out.writerow(["satır", "alan", "hata"])
+    for problem in files:
+        out.writerow(["", _neutralise(problem.field), _neutralise(redact_tc(problem.message))])
     for row, problem in problems:
         out.writerow([str(row), _neutralise(problem.field), _neutralise(redact_tc(problem.message))])
     write_atomic(path, ("\ufeff" + buffer.getvalue()).encode("utf-8"))
+
+
+# --- portal printouts ------------------------------------------------------------------------------
+
+
+def _pair_printouts(table: Table, input_path: Path, options: BatchOptions) -> printouts.Pairing:
+    """Pair the --forms folder's PDFs and the form_pdf column's files with rows (one more pass over the
+    input, only when either is used)."""
+    if options.forms_dir is None and printouts.FIELD not in table.fields:
+        return printouts.Pairing()
+    rows_by_tc: dict[str, int] = {}
+    repeated: set[str] = set()
+    named: dict[int, printouts.Scanned] = {}
+    missing: dict[int, str] = {}
+    for raw in table.rows():
+        tc = row_tc(raw)
+        if tc is not None:
+            if tc in rows_by_tc:
+                repeated.add(tc)  # such rows are invalid: no file is paired with them
+            rows_by_tc[tc] = raw.row
+        value = (raw.values.get(printouts.FIELD) or "").strip()
+        if value:
+            path = input_path.parent / value
+            if path.is_file():
+                named[raw.row] = printouts.scan_file(path)
+            else:
+                missing[raw.row] = f"{printouts.FIELD}: dosya bulunamadı: {printouts.shown(value)}"
+    for tc in repeated:
+        rows_by_tc.pop(tc)
+    scanned: list[printouts.Scanned] = []
+    if options.forms_dir is not None:
+        if not options.forms_dir.is_dir():
+            raise InputError(f"{options.forms_dir}: portal çıktıları klasörü bulunamadı")
+        scanned = printouts.scan(options.forms_dir, options.jobs)
+    pairing = printouts.pair(scanned, rows_by_tc, named)
+    pairing.row_failures.update(missing)
+    return pairing
 
 
 # --- building ---------------------------------------------------------------------------------------
@@ -359,7 +417,8 @@ def _build_rows(tasks: list[_Task]) -> list[tuple[int, dict[str, Any]]]:
     results = []
     for task in tasks:
         try:
-            packet = _builder.build(task.applicant)
+            printout = _load_printout(Path(task.form)) if task.form else None
+            packet = _builder.build(task.applicant, printout)
             path = write_packet(packet, _packets_dir, durable=False)
             stat = path.stat()
             entry: dict[str, Any] = {
@@ -378,7 +437,11 @@ def _build_rows(tasks: list[_Task]) -> list[tuple[int, dict[str, Any]]]:
                 "size": stat.st_size,
                 "mtime_ns": stat.st_mtime_ns,
                 "key": task.key,
+                "form_source": packet.form_source,
+                "form_file": printouts.shown(Path(task.form).name) if task.form else "",
             }
+            if packet.warnings:
+                entry["warnings"] = [redact_tc(w) for w in packet.warnings]
         except FormkitError as exc:
             entry = {
                 "row": task.row,
@@ -393,6 +456,12 @@ def _build_rows(tasks: list[_Task]) -> list[tuple[int, dict[str, Any]]]:
             }
         results.append((task.row, entry))
     return results
+
+
+def _load_printout(path: Path) -> Printout:
+    """A row's portal printout, checked by the one PDF rule (named with its T.C. numbers masked)."""
+    name = printouts.shown(path.name)
+    return Printout.load(limits.read_pdf_file(path, label=name), name)
 
 
 def _chunks(tasks: Iterable[_Task], size: int) -> Iterator[list[_Task]]:
