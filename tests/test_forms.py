@@ -6,6 +6,7 @@ import contextlib
 import importlib.util
 import io
 import random
+import time
 from pathlib import Path
 from typing import Any
 
@@ -283,8 +284,10 @@ def test_signed_template_warns() -> None:
 
 def test_caps_and_time_limit(monkeypatch: pytest.MonkeyPatch) -> None:
     data = asset("forms", "nes-basvuru-formu.pdf").read_bytes()
-    with pytest.raises(TemplateError, match="saniye"):
-        forms.Template(data, source="yavaş.pdf", time_limit=1e-6)
+    with monkeypatch.context() as slow:  # a parse that takes longer than the limit, whatever the machine
+        slow.setattr(forms.Template, "_load", lambda self, data: time.sleep(0.5))
+        with pytest.raises(TemplateError, match="saniye"):
+            forms.Template(data, source="yavaş.pdf", time_limit=0.05)
     monkeypatch.setattr(forms, "MAX_BYTES", 1000)
     with pytest.raises(TemplateError, match="çok büyük"):
         forms.Template.from_path(asset("forms", "nes-basvuru-formu.pdf"))
