@@ -211,3 +211,16 @@ def test_every_command_that_reads_a_pdf_answers_alike(tmp_path: Path, command: s
         assert result.exit_code == 2, result.output
         assert f"hata: {path}: {message}" in result.stderr
         assert "Traceback" not in result.output
+
+
+def test_a_printout_with_filled_form_fields_keeps_their_values(profile: Profile) -> None:
+    """Values shown only by widget annotations are flattened into the copies, so they print."""
+    from formkit.acroform import engine
+
+    template = engine.Template.from_path(Path(__file__).parent / "data" / "foreign-form.pdf")
+    data = engine.fill(template, {"kisi.ad": "Şükrü", "kisi.soyad": "Öğüt"}, flatten=False)
+    assert pdfium.PdfDocument(data)[0].get_textpage().get_text_range().count("Şükrü") == 0
+    packet = PacketBuilder(profile).build(applicant(Track.KURUM), Printout.load(data, "alanli.pdf"))
+    texts = page_texts(packet.data)
+    for copy in (1, 2):
+        assert "Şükrü" in texts[copy] and "Öğüt" in texts[copy]

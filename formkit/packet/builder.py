@@ -8,8 +8,8 @@ come from it, so the same input gives byte-identical output.
 
 Portal printout path (`--form FILE.pdf`, a batch's `--forms DIR`, the web upload): the PDF Kamu SM's system
 produced for this applicant becomes the copies, as many as the profile says, each page left as it is and
-marked in a blank margin (packet.copies); pypdf puts them between the reportlab-made cover and
-checklist/payment pages.
+marked in a blank margin; pdfium puts them between the reportlab-made cover and checklist/payment pages
+(packet.copies).
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ from formkit.model import Applicant, Problem, Profile, Track
 from formkit.packet import content
 from formkit.packet.checklist import draw_checklist
 from formkit.packet.codes import qr_runs
-from formkit.packet.copies import Printout, add_marked_copy, mark
+from formkit.packet.copies import Printout, assemble, mark
 from formkit.packet.cover import draw_cover
 from formkit.packet.form import COPY_FIELD, draw_form, form_values
 from formkit.packet.payment import draw_payment
@@ -198,18 +198,19 @@ class PacketBuilder:
     def _render_with_printout(
         self, ctx: content.PageContext, printout: Printout, notes: list[str]
     ) -> tuple[bytes, int]:
-        """The portal printout as each copy, whole, every page marked in a blank margin."""
+        """The portal printout as each copy, whole, every page marked in a blank margin (pdfium)."""
         labels = content.copy_labels(ctx)
         for label in labels:
             for line in printout.warnings(*_mark_size(label)):
                 if line not in notes:
                     notes.append(line)
-
-        def add_copies(writer: PdfWriter) -> None:
-            for label in labels:
-                add_marked_copy(writer, printout, label)
-
-        return _assemble(self._own_pages(ctx), add_copies, f"{printout.label}: pakete eklenemedi")
+        buffer = io.BytesIO()
+        canvas = self._canvas(buffer, ctx)
+        draw_cover(canvas, ctx)
+        canvas.showPage()
+        self._tail(canvas, ctx)
+        canvas.save()
+        return assemble(buffer.getvalue(), printout, labels)
 
     def _own_pages(self, ctx: content.PageContext) -> PdfReader:
         """The pages formkit draws itself (cover, checklist, payment page), read back for pypdf assembly."""

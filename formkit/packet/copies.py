@@ -1,35 +1,33 @@
 """The applicant's portal printout as the packet's copies, each page marked in a margin with no content.
 
-The signed paper is the PDF Kamu SM's system gives the applicant (DESIGN §1). We never touch its content: each
-copy is the printout's pages as they are, with one more content stream that draws the copy mark (a small
-form XObject) after the page's own content, wrapped in q/Q so the page's graphics state cannot leak into it.
-The copies share the printout's fonts, images and content streams inside the packet.
+The signed paper is the PDF Kamu SM's system gives the applicant (DESIGN §1). We never touch its content:
+pdfium imports the printout's pages whole into the packet (the cover and checklist pages formkit drew),
+once per copy, and appends to each page one more content stream that draws the copy mark, a form XObject;
+the page's own content streams stay byte for byte as they were. All of it runs in pdfium's C++: a packet
+with a portal printout costs little more than one with the built-in pages (bench/bench_batch.py).
 
 Where the mark goes: each page is rendered once at 36 dpi with pdfium (grey levels, a fraction of a
 millisecond a page) and every pixel darker than INK_LEVEL counts as ink, whatever drew it (text, vector art,
 images, a scanned page). The mark's box plus a gap must lie on no ink: first along the top or bottom edge,
 then turned 90° along the side edges; if no margin is free, it goes to the corner with the least ink and the
-printout carries a warning saying so. Each row of the ink map is one Python int (one byte per pixel), so
+packet carries a warning saying so. Each row of the ink map is one Python int (one byte per pixel), so
 testing a box is a few big-integer ANDs.
+
+pdfium is not thread-safe: every call into it here holds one process-wide lock.
 """
 
 from __future__ import annotations
 
+import hashlib
 import io
+import re
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cache
 
 import pypdfium2 as pdfium
-from pypdf import PdfReader, PdfWriter
-from pypdf.generic import (
-    ArrayObject,
-    DecodedStreamObject,
-    DictionaryObject,
-    FloatObject,
-    IndirectObject,
-    NameObject,
-    PdfObject,
-)
 
 from formkit.errors import TemplateError
 from formkit.pdf import limits
@@ -43,6 +41,15 @@ GAP = 1.5 * MM  # blank kept around the mark
 MARK_SIZE = 8.5  # pt, bold
 MARK_H = 6 * MM
 _INK_TABLE = bytes(1 if level < INK_LEVEL else 0 for level in range(256))
+_ID = re.compile(rb"/ID\s*\[\s*<([0-9A-Fa-f]{32})>\s*<([0-9A-Fa-f]{32})>\s*\]")
+_LOCK = threading.RLock()
+
+
+@contextmanager
+def _pdfium() -> Iterator[None]:
+    """Hold the process-wide pdfium lock (pdfium is not thread-safe)."""
+    with _LOCK:
+        yield
 
 
 @dataclass(frozen=True)
@@ -61,7 +68,17 @@ class Spot:
 class InkMap:
     """Which pixels of a page carry ink, at SCALE pixels per point; rows are ints, one byte a pixel."""
 
-    def __init__(self, rows: list[int], width: int, box: tuple[float, float, float, float]) -> None:
+    def __init__(
+        self,
+        rows: list[int],
+        width: int,
+        box: tuple[float, float, float, float],
+        rotation: int = 0,
+        mediabox: tuple[float, float, float, float] | None = None,
+    ) -> None:
+        self.rotation = rotation
+        self.rotated = bool(rotation)
+        self.mediabox = mediabox or box
         self.rows = rows
         self.width = width
         self.height = len(rows)
@@ -70,6 +87,8 @@ class InkMap:
     @classmethod
     def of(cls, page: pdfium.PdfPage) -> InkMap:
         box = page.get_cropbox()
+        media = page.get_mediabox()
+        rotation = page.get_rotation() % 360
         bitmap = page.render(scale=SCALE, grayscale=True, rotation=0, may_draw_forms=True)
         try:
             buffer = bytes(bitmap.buffer)
@@ -80,7 +99,9 @@ class InkMap:
             ]
         finally:
             bitmap.close()
-        return cls(rows, w, (box[0], box[1], box[2], box[3]))
+        return cls(
+            rows, w, (box[0], box[1], box[2], box[3]), rotation, (media[0], media[1], media[2], media[3])
+        )
 
     def ink(self, x0: float, y0: float, x1: float, y1: float) -> int:
         """Ink pixels inside a rectangle given in points (user space); outside the page counts as ink."""
@@ -127,50 +148,64 @@ class InkMap:
 
 @dataclass
 class Printout:
-    """A portal printout, checked once (limits, encryption, pages); its pages' ink maps made on demand."""
+    """A portal printout, checked once (the one PDF rule of pdf/limits.py); its pages' ink maps and mark
+    places computed once, so a batch's single --form costs nothing more per packet."""
 
     data: bytes
     label: str
+    document: pdfium.PdfDocument = field(repr=False)
     pages: int
-    rotated: tuple[bool, ...]
     _maps: dict[int, InkMap] = field(default_factory=dict, repr=False)
     _spots: dict[tuple[int, float, float], Spot] = field(default_factory=dict, repr=False)
 
     @classmethod
     def load(cls, data: bytes, label: str) -> Printout:
         """Check the bytes (size, PDF, encryption, page limit); TemplateError naming `label` otherwise."""
-        reader = limits.open_pdf(data, label)
-        rotated = tuple(bool(int(page.get("/Rotate", 0) or 0) % 360) for page in reader.pages)
-        return cls(data=data, label=label, pages=len(rotated), rotated=rotated)
-
-    def reader(self) -> PdfReader:
-        """A fresh, decrypted reader (its pages are cloned into a packet)."""
-        return limits.open_pdf(self.data, self.label)
+        with _pdfium():
+            document = limits.open_pdfium(data, label)
+            document.init_forms()  # so that form fields can be flattened into the page (prepare)
+        return cls(data=data, label=label, document=document, pages=len(document))
 
     def spot(self, index: int, w: float, h: float) -> Spot:
-        """Where a w × h mark goes on page `index` (computed once per page and size)."""
+        """Where a w × h mark goes on page `index` (computed once per page and size).
+
+        A page with /Rotate is shown turned, so its user space is not what the reader sees: the mark goes to
+        the top right of its user space and the spot is not `free` (a warning says so).
+        """
         key = (index, round(w, 1), round(h, 1))
         if key not in self._spots:
-            if self.rotated[index]:  # a turned page: keep to the top right of its user space, and say so
-                self._spots[key] = Spot(0.0, 0.0, free=False)
+            ink = self._map(index)
+            if ink.rotated:
+                self._spots[key] = Spot(ink.right - INSET - w, ink.top - INSET - h, free=False)
             else:
-                self._spots[key] = self._map(index).spot(w, h)
+                self._spots[key] = ink.spot(w, h)
         return self._spots[key]
 
-    def _map(self, index: int) -> InkMap:
-        if not self._maps:
+    def prepare(self, index: int) -> None:
+        """Load page `index` once: annotations (form fields, stamps) are flattened into its content, so
+        that they print and the XObject made from the page carries them; then its ink map is made."""
+        if index in self._maps:
+            return
+        with _pdfium():
             try:
-                document = pdfium.PdfDocument(self.data)
-                try:
-                    for number in range(len(document)):
-                        page = document[number]
-                        self._maps[number] = InkMap.of(page)
-                        page.close()
-                finally:
-                    document.close()
+                page = self.document[index]
+                if pdfium.raw.FPDFPage_GetAnnotCount(page.raw) > 0:
+                    page.flatten(pdfium.raw.FLAT_PRINT)
+                    page.close()
+                    page = self.document[index]
+                self._maps[index] = InkMap.of(page)
+                page.close()
             except pdfium.PdfiumError as exc:
-                raise TemplateError(f"{self.label}: PDF okunamıyor ({exc})") from exc
+                message = f"{self.label}: PDF okunamıyor (sayfa {index + 1} çizilemedi)"
+                raise TemplateError(message) from exc
+
+    def ink(self, index: int) -> InkMap:
+        """Page `index`'s ink map (and boxes)."""
+        self.prepare(index)
         return self._maps[index]
+
+    def _map(self, index: int) -> InkMap:
+        return self.ink(index)
 
     def warnings(self, w: float, h: float) -> list[str]:
         """One line per page whose mark could not go into a blank margin."""
@@ -213,70 +248,64 @@ def mark(label: str) -> Mark:
     return Mark(label, buffer.getvalue(), w, h)
 
 
-def add_marked_copy(writer: PdfWriter, printout: Printout, label: str) -> None:
-    """Append one copy of the printout to writer, every page marked with `label`."""
-    stamp = mark(label)
-    xobject = _xobject(writer, stamp)
-    with limits.quiet_pypdf():
-        for index, page in enumerate(printout.reader().pages):
-            added = writer.add_page(page)
-            spot = printout.spot(index, stamp.w, stamp.h)
-            if printout.rotated[index]:
-                box = added.cropbox
-                spot = Spot(float(box.right) - INSET - stamp.w, float(box.top) - INSET - stamp.h, free=False)
-            _stamp(writer, added, xobject, spot)
+@cache
+def _mark_document(label: str) -> pdfium.PdfDocument:
+    """The mark's one-page PDF opened in pdfium, once per process and label."""
+    return pdfium.PdfDocument(mark(label).pdf)
 
 
-def _xobject(writer: PdfWriter, stamp: Mark) -> IndirectObject:
-    """The mark's page as a form XObject inside writer."""
-    page = PdfReader(io.BytesIO(stamp.pdf)).pages[0]
-    form = DecodedStreamObject()
-    form.set_data(page.get_contents().get_data())  # type: ignore[union-attr]
-    resources = page["/Resources"].get_object()
-    assert isinstance(resources, DictionaryObject)  # reportlab always writes page resources
-    form.update(
-        {
-            NameObject("/Type"): NameObject("/XObject"),
-            NameObject("/Subtype"): NameObject("/Form"),
-            NameObject("/BBox"): ArrayObject(
-                [FloatObject(0), FloatObject(0), FloatObject(stamp.w), FloatObject(stamp.h)]
-            ),
-            NameObject("/Resources"): resources.clone(writer),
-        }
-    )
-    return writer._add_object(form)
+def assemble(own: bytes, printout: Printout, labels: Sequence[str], at: int = 1) -> tuple[bytes, int]:
+    """formkit's own pages (`own`) with the printout inserted whole before page `at`, once per label, every
+    page of copy i marked with labels[i]; returns (PDF bytes, page count).
+
+    Each printout page becomes one form XObject (its content streams and resources as they are, so the
+    page's graphics state cannot leak into the mark), shared by all copies; each copy page is a new page of
+    the same boxes and rotation that draws it, then the mark. The output is reproducible: pdfium's random
+    /ID is replaced by a hash of the rest of the file.
+    """
+    for index in range(printout.pages):
+        printout.prepare(index)
+    with _pdfium():
+        try:
+            base = pdfium.PdfDocument(own)
+            try:
+                pages = [printout.document.page_as_xobject(i, base) for i in range(printout.pages)]
+                for label in labels:
+                    stamp = mark(label)
+                    xobject = _mark_document(label).page_as_xobject(0, base)
+                    for index, content in enumerate(pages):
+                        ink = printout.ink(index)
+                        spot = printout.spot(index, stamp.w, stamp.h)
+                        page = base.new_page(ink.right - ink.left, ink.top - ink.bottom, index=at)
+                        page.set_mediabox(*ink.mediabox)
+                        page.set_cropbox(ink.left, ink.bottom, ink.right, ink.top)
+                        if ink.rotation:
+                            page.set_rotation(ink.rotation)
+                        page.insert_obj(content.as_pageobject())
+                        placed = xobject.as_pageobject()
+                        if spot.turned:  # (u, v) -> (x + h - v, y + u): turned 90° anticlockwise
+                            placed.transform(pdfium.PdfMatrix(0, 1, -1, 0, spot.x + stamp.h, spot.y))
+                        else:
+                            placed.transform(pdfium.PdfMatrix(1, 0, 0, 1, spot.x, spot.y))
+                        page.insert_obj(placed)
+                        page.gen_content()
+                        page.close()
+                        at += 1
+                out = io.BytesIO()
+                base.save(out)
+                count = len(base)
+            finally:
+                base.close()
+        except pdfium.PdfiumError as exc:
+            raise TemplateError(f"{printout.label}: pakete eklenemedi ({exc})") from exc
+    return _stable_id(out.getvalue()), count
 
 
-def _stamp(writer: PdfWriter, page: DictionaryObject, xobject: IndirectObject, spot: Spot) -> None:
-    """Draw the mark XObject over the page: its own content wrapped in q/Q, then the mark."""
-    resources = page.get("/Resources")
-    resources = DictionaryObject(resources.get_object()) if resources is not None else DictionaryObject()
-    xobjects = resources.get("/XObject")
-    xobjects = DictionaryObject(xobjects.get_object()) if xobjects is not None else DictionaryObject()
-    name = "/FkNusha"
-    while name in xobjects:
-        name += "x"
-    xobjects[NameObject(name)] = xobject
-    resources[NameObject("/XObject")] = xobjects
-    page[NameObject("/Resources")] = resources
-    if spot.turned:  # (u, v) -> (x + h - v, y + u): the box turned 90° anticlockwise
-        matrix = f"0 1 -1 0 {spot.x + MARK_H:.2f} {spot.y:.2f}"
-    else:
-        matrix = f"1 0 0 1 {spot.x:.2f} {spot.y:.2f}"
-    before = _stream(writer, b"q\n")
-    after = _stream(writer, f"\nQ\nq {matrix} cm {name} Do Q\n".encode())
-    contents: PdfObject | None = page.get("/Contents")
-    parts: list[PdfObject] = []
-    if isinstance(contents, IndirectObject) and isinstance(contents.get_object(), ArrayObject):
-        contents = contents.get_object()
-    if isinstance(contents, ArrayObject):
-        parts = list(contents)
-    elif contents is not None:
-        parts = [contents]
-    page[NameObject("/Contents")] = ArrayObject([before, *parts, after])
-
-
-def _stream(writer: PdfWriter, data: bytes) -> IndirectObject:
-    stream = DecodedStreamObject()
-    stream.set_data(data)
-    return writer._add_object(stream)
+def _stable_id(data: bytes) -> bytes:
+    """Replace the file's /ID (pdfium makes it random) with one derived from the content, same length."""
+    found = list(_ID.finditer(data))
+    if not found:
+        return data
+    last = found[-1]
+    digest = hashlib.md5(data[: last.start()], usedforsecurity=False).hexdigest().upper().encode()
+    return data[: last.start(1)] + digest + data[last.end(1) : last.start(2)] + digest + data[last.end(2) :]

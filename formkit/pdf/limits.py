@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import pypdfium2 as pdfium
 from pypdf import PdfReader
 from pypdf.errors import DependencyError, FileNotDecryptedError, PdfReadError, PyPdfError
 
@@ -117,3 +118,31 @@ def open_pdf(data: bytes, label: str) -> PdfReader:
     except Exception as exc:  # pypdf raises plain ValueError/KeyError/... on damaged files
         raise fail(f"PDF okunamıyor (bozuk veya beklenmeyen yapı: {type(exc).__name__})") from exc
     return reader
+
+
+def open_pdfium(data: bytes, label: str) -> pdfium.PdfDocument:
+    """The same checks as open_pdf, for pdfium (the packet's fast path): a document the caller closes.
+
+    pdfium tries the empty user password by itself; a document that needs another password is refused.
+    The caller holds its pdfium lock (pdfium is not thread-safe).
+    """
+
+    def fail(message: str) -> TemplateError:
+        return TemplateError(f"{label}: {message}")
+
+    if len(data) > MAX_BYTES:
+        raise fail(too_large(len(data)))
+    if b"%PDF-" not in data[:1024]:
+        raise fail("PDF dosyası değil")
+    try:
+        document = pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as exc:
+        if "password" in str(exc).lower():
+            raise fail("şifreli; açmak için parola gerekiyor (parolasız bir kopyasını verin)") from exc
+        raise fail("PDF okunamıyor (bozuk, eksik veya başlıktan sonrası geçersiz)") from exc
+    try:
+        check_pages(len(document), fail)
+    except TemplateError:
+        document.close()
+        raise
+    return document
