@@ -171,6 +171,8 @@ class Profile:
     mail_from: str
     mail_reply_to: str = ""
     copies: int = 2  # [form] copies: how many signed copies of the form the procedure asks for
+    printout_hint: str = ""  # [form] printout_hint: how to get the portal printout (web page)
+    printout_source: str = ""  # [form] source: where the two lines above come from
     path: str = ""  # where it was loaded from ("" for the built-in one)
     fingerprint: str = field(default="", compare=False)  # sha256 of the file's bytes
 

@@ -286,6 +286,8 @@ class _Reader:
             mail_from=mail_from,
             mail_reply_to=self.text("mail.reply_to", required=False),
             copies=self.count("form.copies", default=2, most=MAX_COPIES),
+            printout_hint=self.text("form.printout_hint", required=False),
+            printout_source=self.text("form.source", required=bool(self.get("form.printout_hint"))),
             path=path,
             fingerprint=fingerprint,
         )

@@ -199,6 +199,21 @@ class Printout:
                 message = f"{self.label}: PDF okunamıyor (sayfa {index + 1} çizilemedi)"
                 raise TemplateError(message) from exc
 
+    def text(self) -> str:
+        """The printout's text, every page (to check whose printout it is)."""
+        parts = []
+        with _pdfium():
+            try:
+                for index in range(self.pages):
+                    page = self.document[index]
+                    textpage = page.get_textpage()
+                    parts.append(textpage.get_text_range())
+                    textpage.close()
+                    page.close()
+            except pdfium.PdfiumError as exc:
+                raise TemplateError(f"{self.label}: PDF okunamıyor (metni çıkarılamadı)") from exc
+        return "\n".join(parts)
+
     def ink(self, index: int) -> InkMap:
         """Page `index`'s ink map (and boxes)."""
         self.prepare(index)

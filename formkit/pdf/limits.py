@@ -1,7 +1,8 @@
 """One gate for every PDF a user gives us: the same size and page limits and the same encryption rule.
 
-`packet --form`, `batch --forms`, the web upload, `fields` and `fill` all read PDFs made elsewhere. Each goes
-through here so that they answer alike: a file over MAX_BYTES or a document over MAX_PAGES is refused with a
+`packet --form`, `batch --forms`, the web upload (pdfium: open_pdfium), `fields` and `fill` (pypdf, in the
+form engine: unlock, check_pages) all read PDFs made elsewhere. Each goes through here so that they answer
+alike: a file over MAX_BYTES or a document over MAX_PAGES is refused with a
 message naming the limit; an encrypted PDF whose user password is empty (common: "owner password only", to
 forbid editing) is opened and decrypted; any other password is refused with a clear message. A library error
 never reaches the user raw: everything becomes a TemplateError naming the file.
@@ -9,7 +10,6 @@ never reaches the user raw: everything becomes a TemplateError naming the file.
 
 from __future__ import annotations
 
-import io
 import logging
 import warnings
 from collections.abc import Callable, Iterator
@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pypdfium2 as pdfium
 from pypdf import PdfReader
-from pypdf.errors import DependencyError, FileNotDecryptedError, PdfReadError, PyPdfError
+from pypdf.errors import DependencyError
 
 from formkit.errors import TemplateError
 
@@ -84,44 +84,8 @@ def quiet_pypdf() -> Iterator[None]:
         logger.setLevel(level)
 
 
-def open_pdf(data: bytes, label: str) -> PdfReader:
-    """A checked, decrypted pypdf reader over data; TemplateError naming `label` for anything wrong.
-
-    Checks, in order: size, the PDF header, that pypdf can read it, the encryption rule, the page limit,
-    and that every page has a usable media box.
-    """
-
-    def fail(message: str) -> TemplateError:
-        return TemplateError(f"{label}: {message}")
-
-    if len(data) > MAX_BYTES:
-        raise fail(too_large(len(data)))
-    if b"%PDF-" not in data[:1024]:
-        raise fail("PDF dosyası değil")
-    try:
-        with quiet_pypdf():
-            reader = PdfReader(io.BytesIO(data), strict=False)
-            unlock(reader, fail)
-            check_pages(len(reader.pages), fail)
-            for page in reader.pages:
-                box = page.mediabox
-                if float(box.width) <= 0 or float(box.height) <= 0:
-                    raise fail("PDF okunamıyor (sayfa boyutu geçersiz)")
-    except TemplateError:
-        raise
-    except FileNotDecryptedError as exc:
-        raise fail("şifreli; açmak için parola gerekiyor (parolasız bir kopyasını verin)") from exc
-    except (RecursionError, MemoryError) as exc:
-        raise fail("PDF çözümlenemedi (iç içe yapı çok derin veya çok büyük)") from exc
-    except (PdfReadError, PyPdfError) as exc:
-        raise fail("PDF okunamıyor (bozuk, eksik veya başlıktan sonrası geçersiz)") from exc
-    except Exception as exc:  # pypdf raises plain ValueError/KeyError/... on damaged files
-        raise fail(f"PDF okunamıyor (bozuk veya beklenmeyen yapı: {type(exc).__name__})") from exc
-    return reader
-
-
 def open_pdfium(data: bytes, label: str) -> pdfium.PdfDocument:
-    """The same checks as open_pdf, for pdfium (the packet's fast path): a document the caller closes.
+    """A checked pdfium document over data (the packet's path); TemplateError naming `label` otherwise.
 
     pdfium tries the empty user password by itself; a document that needs another password is refused.
     The caller holds its pdfium lock (pdfium is not thread-safe).
