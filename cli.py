@@ -431,9 +431,10 @@ def batch(
         f"{result.seconds:.1f} sn ({rate:.1f} paket/sn)"
     )
     if forms_dir or result.portal:
+        instead = "profildeki formla" if result.profile_form else "veri sayfasıyla"
         click.echo(
-            f"portal çıktısıyla {result.portal} paket, çıktısı olmadığı için veri sayfasıyla "
-            f"{result.data_sheet} paket; eşlenemeyen dosya: {result.unpaired_files}"
+            f"portal çıktısıyla {result.portal} paket, çıktısı olmadığı için {instead} "
+            f"{result.data_sheet + result.profile_form} paket; eşlenemeyen dosya: {result.unpaired_files}"
         )
     if result.print_files:
         count = len(result.print_files)

@@ -173,6 +173,11 @@ class Profile:
     copies: int = 2  # [form] copies: how many signed copies of the form the procedure asks for
     printout_hint: str = ""  # [form] printout_hint: how to get the portal printout (web page)
     printout_source: str = ""  # [form] source: where the two lines above come from
+    # [form] template/title/[form.fields]: a province's own AcroForm, filled as the copies when the
+    # applicant gives no portal printout (path resolved against the profile's folder; "" for none)
+    form_template: str = ""
+    form_title: str = ""
+    form_fields: tuple[tuple[str, str], ...] = ()  # (template field, applicant value name)
     path: str = ""  # where it was loaded from ("" for the built-in one)
     fingerprint: str = field(default="", compare=False)  # sha256 of the file's bytes
 

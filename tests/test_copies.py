@@ -224,3 +224,48 @@ def test_a_printout_with_filled_form_fields_keeps_their_values(profile: Profile)
     texts = page_texts(packet.data)
     for copy in (1, 2):
         assert "Şükrü" in texts[copy] and "Öğüt" in texts[copy]
+
+
+# --- a form the profile names ([form] template, fields, title) ------------------------------------------
+
+
+def _province_profile(tmp_path: Path, fields: str) -> Path:
+    form = (Path(__file__).parent / "data" / "foreign-form.pdf").read_bytes()
+    (tmp_path / "il-formu.pdf").write_bytes(form)
+    head = '[form]\ncopies = 1\ntemplate = "il-formu.pdf"\ntitle = "Hatay E-imza Ön Başvuru Formu"'
+    text = profiles.default_path().read_text(encoding="utf-8").replace("[form]\ncopies = 2", head)
+    path = tmp_path / "hatay.toml"
+    path.write_text(text + "\n[form.fields]\n" + fields, encoding="utf-8")
+    return path
+
+
+def test_a_form_the_profile_names_is_filled_as_the_copies(tmp_path: Path) -> None:
+    fields = '"kisi.ad" = "ad"\n"kisi.soyad" = "soyad"\nkimlik = "tc_kimlik_no"\nadres = "adres"\n'
+    profile = profiles.load(_province_profile(tmp_path, fields))
+    assert profile.form_template.endswith("il-formu.pdf") and profile.copies == 1
+    packet = PacketBuilder(profile).build(applicant(Track.KURUM))
+    assert packet.form_source == "profile"
+    texts = page_texts(packet.data)
+    assert len(texts) == 1 + 1 + 1  # cover, one copy of the one-page province form, checklist
+    assert "Kurum Başvuru Formu" in texts[1] and "İlknur" in texts[1] and "Iğdır" in texts[1]
+    assert TC in texts[1].replace(" ", "")  # a comb field: one digit per cell
+    assert texts[1].endswith("NÜSHA 1/1 — Kurum Yetkilisine teslim edilecek")
+    printout = printouts.printout(TC)  # a portal printout still comes first
+    portal = PacketBuilder(profile).build(applicant(Track.KURUM), Printout.load(printout, "c.pdf"))
+    assert portal.form_source == "portal"
+
+
+def test_a_wrong_field_map_is_a_profile_error(tmp_path: Path) -> None:
+    fields = '"kisi.yas" = "ad"\nkimlik = "tc_no"\n'
+    profile = profiles.load(_province_profile(tmp_path, fields))
+    with pytest.raises(profiles.ProfileError) as caught:
+        PacketBuilder(profile)
+    assert "şablonda 'kisi.yas' alanı yok" in caught.value.message
+    assert "bilinmeyen başvuru alanı 'tc_no'" in caught.value.message
+    missing = tmp_path / "eksik.toml"
+    missing.write_text(
+        (tmp_path / "hatay.toml").read_text(encoding="utf-8").replace("il-formu.pdf", "yok.pdf"),
+        encoding="utf-8",
+    )
+    with pytest.raises(profiles.ProfileError, match=r"form\.template: dosya bulunamadı"):
+        profiles.load(missing)

@@ -77,6 +77,7 @@ class BatchResult:
     invalid: int = 0
     failed: int = 0
     portal: int = 0  # ok rows whose copies are their portal printout
+    profile_form: int = 0  # ok rows without a printout whose copies are the profile's own form
     data_sheet: int = 0  # ok rows without a printout (the data sheet instead)
     unpaired_files: int = 0  # printouts that could not be given to exactly one row
     pages: int = 0
@@ -140,8 +141,11 @@ def run(
             if entry["status"] == "ok":
                 result.ok += 1
                 result.pages += int(entry["pages"])
-                if entry.get("form_source") == "portal":
+                source = entry.get("form_source", "data-sheet")
+                if source == "portal":
                     result.portal += 1
+                elif source == "profile":
+                    result.profile_form += 1
                 else:
                     result.data_sheet += 1
                 current_pdfs.add(entry["pdf"])
@@ -281,6 +285,11 @@ def _build_identity(options: BatchOptions) -> str:
     parts = [__version__, options.profile.fingerprint, str(options.editable)]
     if options.official_form is not None:
         parts.append(hashlib.sha256(options.official_form).hexdigest())
+    if options.profile.form_template:  # the province form's file is not part of the profile's bytes
+        try:
+            parts.append(hashlib.sha256(Path(options.profile.form_template).read_bytes()).hexdigest())
+        except OSError as exc:
+            raise InputError(f"{options.profile.form_template}: okunamadı ({exc.strerror or exc})") from exc
     parts.append(os.environ.get("SOURCE_DATE_EPOCH", ""))
     return "|".join(parts)
 

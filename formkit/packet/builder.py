@@ -28,7 +28,7 @@ from pypdf.errors import PdfReadError, PyPdfError
 from reportlab.pdfgen.canvas import Canvas
 
 from formkit.acroform.engine import Template
-from formkit.errors import InputError, TemplateError, ValidationError
+from formkit.errors import InputError, ProfileError, TemplateError, ValidationError
 from formkit.fileio import write_atomic
 from formkit.input.sources import open_table
 from formkit.input.validate import applicant_from_values
@@ -98,6 +98,7 @@ class PacketBuilder:
         self.profile = profile
         self.editable = editable
         self.official = Printout.load(official_form, "portal çıktısı") if official_form is not None else None
+        self.province_form = _province_form(profile) if profile.form_template else None
         for track in Track:  # make the QR matrices now, not inside the first packet
             qr_runs(profile.track_url(track))
 
@@ -110,6 +111,10 @@ class PacketBuilder:
         ref = packet_ref(applicant)
         ctx = content.PageContext(applicant=applicant, profile=self.profile, ref=ref, today=today)
         printout = printout or self.official
+        source = "portal" if printout is not None else "data-sheet"
+        if printout is None and self.province_form is not None:
+            printout = self._fill_province_form(applicant, today)
+            source = "profile"
         notes: list[str] = []
         try:
             if printout is not None:
@@ -134,9 +139,18 @@ class PacketBuilder:
             filename=packet_filename(ref, applicant),
             data=data,
             pages=pages,
-            form_source="portal" if printout is not None else "data-sheet",
+            form_source=source,
             warnings=tuple(notes),
         )
+
+    def _fill_province_form(self, applicant: Applicant, today: date) -> Printout:
+        """The profile's own form filled for this applicant (flattened), to be copied like a printout."""
+        assert self.province_form is not None
+        values = form_values(applicant, today)
+        filled = self.province_form.fill(
+            {field: values[source] for field, source in self.profile.form_fields}, flatten=True
+        )
+        return Printout.load(filled, self.profile.form_title)
 
     def _canvas(self, buffer: io.BytesIO, ctx: content.PageContext) -> Canvas:
         reproducible = bool(os.environ.get("SOURCE_DATE_EPOCH", "").strip())
@@ -243,6 +257,38 @@ def _assemble(own: PdfReader, add_copies: Callable[[PdfWriter], None], failure: 
     except (PdfReadError, PyPdfError, ValueError, KeyError, TypeError) as exc:
         raise TemplateError(f"{failure} ({exc})") from exc
     return out.getvalue(), len(writer.pages)
+
+
+def _province_form(profile: Profile) -> Template:
+    """The profile's [form] template, parsed once per process, its field map checked against it."""
+    template = _template_at(profile.form_template)
+    known = {f.name for f in template.list_fields()}
+    sources = set(form_values(_SAMPLE, date(2000, 1, 1)))
+    label = profile.path or "profil"
+    problems = [
+        f"{label}: form.fields: şablonda '{name}' alanı yok"
+        for name, _ in profile.form_fields
+        if name not in known
+    ] + [
+        f"{label}: form.fields.{name}: bilinmeyen başvuru alanı '{source}' (olabilecekler: "
+        f"{', '.join(sorted(sources))})"
+        for name, source in profile.form_fields
+        if source not in sources
+    ]
+    if problems:
+        raise ProfileError("\n".join(problems))
+    return template
+
+
+@cache
+def _template_at(path: str) -> Template:
+    return Template.from_path(path)
+
+
+_SAMPLE = Applicant(
+    ad="", soyad="", tc_kimlik_no="", dogum_tarihi=date(2000, 1, 1), dogum_yeri="", e_posta="",
+    cep_telefonu="", kurum="", unvan="", adres="", il="", ilce="", posta_kodu="", track=Track.KURUM,
+)  # fmt: skip
 
 
 @cache
