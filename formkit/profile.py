@@ -124,6 +124,11 @@ def describe(profile: Profile) -> str:
     ]
     if profile.urls.fees:
         lines.append(f"  Güncel ücretler:  {profile.urls.fees}")
+    lines += ["", "Form:", f"  Nüsha sayısı: {profile.copies}"]
+    if profile.form_template:
+        lines.append(f"  İlin formu:   {profile.form_title} ({profile.form_template})")
+    if profile.printout_hint:
+        lines.append(f"  Kaynak:       {profile.printout_source}")
     lines += ["", "E-posta:", f"  Gönderen:     {profile.mail_from}"]
     if profile.mail_reply_to:
         lines.append(f"  Yanıt adresi: {profile.mail_reply_to}")

@@ -174,7 +174,7 @@ class Printout:
         """
         key = (index, round(w, 1), round(h, 1))
         if key not in self._spots:
-            ink = self._map(index)
+            ink = self.ink(index)
             if ink.rotated:
                 self._spots[key] = Spot(ink.right - INSET - w, ink.top - INSET - h, free=False)
             else:
@@ -218,9 +218,6 @@ class Printout:
         """Page `index`'s ink map (and boxes)."""
         self.prepare(index)
         return self._maps[index]
-
-    def _map(self, index: int) -> InkMap:
-        return self.ink(index)
 
     def warnings(self, w: float, h: float) -> list[str]:
         """One line per page whose mark could not go into a blank margin."""
