@@ -320,7 +320,9 @@ def packet_command(
     profile = load_profile(profile_path)
     warn_fees(profile)
     official = read_official_form(Path(form_path)) if form_path else None
-    packet = build_packet(applicant, profile, official_form=official, editable=editable)
+    packet = build_packet(
+        applicant, profile, official_form=official, editable=editable, official_label=str(form_path)
+    )
     for warning in packet.warnings:
         click.echo(f"uyarı: {warning}", err=True)
     click.echo(str(write_packet(packet, Path(out_dir))))

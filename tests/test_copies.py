@@ -269,3 +269,32 @@ def test_a_wrong_field_map_is_a_profile_error(tmp_path: Path) -> None:
     )
     with pytest.raises(profiles.ProfileError, match=r"form\.template: dosya bulunamadı"):
         profiles.load(missing)
+
+
+def test_packet_form_on_the_command_line_warns_when_no_margin_is_free(tmp_path: Path) -> None:
+    person = Path(__file__).parent / "data" / "tek_kisi.json"
+    full = tmp_path / "tam.pdf"
+    full.write_bytes(printouts.printout("77459762568", full=True))
+    result = CliRunner().invoke(
+        cli, ["packet", "--input", str(person), "--form", str(full), "-o", str(tmp_path)]
+    )
+    assert result.exit_code == 0, result.output
+    assert f"uyarı: {full}, sayfa 1: boş kenar boşluğu yok" in result.stderr
+    written = Path(result.stdout.strip().splitlines()[-1])
+    texts = page_texts(written.read_bytes())
+    assert texts[1].startswith(page_texts(full.read_bytes())[0])
+
+
+def test_bireysel_marks_follow_the_seed(profile: Profile) -> None:
+    data = printouts.printout(TC)
+    posting = PacketBuilder(profile).build(applicant(Track.BIREYSEL), Printout.load(data, "c.pdf"))
+    assert [t.rsplit("\r\n", 1)[-1] for t in page_texts(posting.data)[1:3]] == [
+        "NÜSHA 1/2 — Kamu SM'ye gönderilecek",
+        "NÜSHA 2/2 — sizde kalacak",
+    ]
+    device = applicant(Track.BIREYSEL, baska_marka_cihaz=True)
+    keeping = PacketBuilder(profile).build(device, Printout.load(data, "c.pdf"))
+    assert [t.rsplit("\r\n", 1)[-1] for t in page_texts(keeping.data)[1:3]] == [
+        "NÜSHA 1/2 — sizde kalacak",
+        "NÜSHA 2/2 — sizde kalacak",
+    ]

@@ -92,12 +92,18 @@ class PacketBuilder:
     """Builds packets for one profile; create once per process and call build() per applicant."""
 
     def __init__(
-        self, profile: Profile, *, official_form: bytes | None = None, editable: bool = False
+        self,
+        profile: Profile,
+        *,
+        official_form: bytes | None = None,
+        editable: bool = False,
+        official_label: str = "portal çıktısı",
     ) -> None:
+        """official_form: one portal printout for every packet (`packet --form`), named official_label."""
         fonts.register()
         self.profile = profile
         self.editable = editable
-        self.official = Printout.load(official_form, "portal çıktısı") if official_form is not None else None
+        self.official = Printout.load(official_form, official_label) if official_form is not None else None
         self.province_form = _province_form(profile) if profile.form_template else None
         for track in Track:  # make the QR matrices now, not inside the first packet
             qr_runs(profile.track_url(track))

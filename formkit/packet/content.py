@@ -71,7 +71,7 @@ def copy_labels(ctx: PageContext) -> tuple[str, ...]:
     count = ctx.profile.copies
     if ctx.track is Track.BIREYSEL:
         places = ["sizde kalacak"] * count
-        if ctx.posts_to_kamusm and count > 1:
+        if ctx.posts_to_kamusm:
             places[0] = "Kamu SM'ye gönderilecek"
     else:
         places = ["Kurum Yetkilisine teslim edilecek"] * count
