@@ -66,6 +66,7 @@ def run_batch(source: Path, out: Path, jobs: int, forms: Path | None = None) -> 
         *(["--forms", str(forms)] if forms else []),
     ]
     peak_tree = 0
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     stop = threading.Event()
@@ -87,12 +88,15 @@ def run_batch(source: Path, out: Path, jobs: int, forms: Path | None = None) -> 
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     ok = [r for r in manifest["rows"] if r["status"] == "ok"]
     pages = sum(r["pages"] for r in ok)
-    largest = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024  # KiB on Linux
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    largest = after.ru_maxrss * 1024  # KiB on Linux
+    cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
     return {
         "jobs": jobs,
         "packets": len(ok),
         "seconds": seconds,
         "packets_per_s": len(ok) / seconds,
+        "cpu_ms_per_packet": 1000 * cpu / max(1, len(ok)),  # all processes: steadier than wall time
         "pages_per_s": pages / seconds,
         "peak_tree_mb": peak_tree / 2**20,
         "peak_process_mb": largest / 2**20,
@@ -153,7 +157,7 @@ def main() -> None:
         results.append(result)
         print(
             f"formkit batch --jobs {jobs}: {result['seconds']:.1f} s, "
-            f"{result['packets_per_s']:.1f} packets/s, "
+            f"{result['packets_per_s']:.1f} packets/s, {result['cpu_ms_per_packet']:.1f} CPU ms a packet, "
             f"{result['pages_per_s']:.0f} pages/s, peak {result['peak_process_mb']:.0f} MB largest process, "
             f"{result['peak_tree_mb']:.0f} MB all processes"
         )
@@ -170,9 +174,11 @@ def main() -> None:
             result = run_batch(source, work / f"out-forms-{jobs}", jobs, forms)
             plain = next(r for r in results if r["jobs"] == jobs)
             ratio = result["packets_per_s"] / plain["packets_per_s"]
+            cpu_ratio = plain["cpu_ms_per_packet"] / result["cpu_ms_per_packet"]
             print(
                 f"formkit batch --jobs {jobs} --forms DIR: {result['seconds']:.1f} s, "
                 f"{result['packets_per_s']:.1f} packets/s ({ratio:.2f}x the built-in path), "
+                f"{result['cpu_ms_per_packet']:.1f} CPU ms a packet ({cpu_ratio:.2f}x the built-in rate), "
                 f"{result['pages_per_s']:.0f} pages/s, peak {result['peak_process_mb']:.0f} MB largest "
                 f"process, {result['peak_tree_mb']:.0f} MB all processes"
             )

@@ -298,3 +298,22 @@ def test_bireysel_marks_follow_the_seed(profile: Profile) -> None:
         "NÜSHA 1/2 — sizde kalacak",
         "NÜSHA 2/2 — sizde kalacak",
     ]
+
+
+def test_the_batch_scan_works_out_each_page_once(profile: Profile, tmp_path: Path) -> None:
+    """Layouts found while a batch reads a printout's text are used as they are; the mark stays off ink."""
+    from formkit.batch.printouts import scan_file
+    from formkit.packet.content import all_copy_labels
+    from formkit.packet.copies import mark_size
+
+    path = tmp_path / "c.pdf"
+    path.write_bytes(printouts.printout(TC, pages=2))
+    scanned = scan_file(path, mark_size(all_copy_labels(profile)))
+    assert scanned.in_text == {TC} and len(scanned.layouts) == 2
+    printout = Printout.load(path.read_bytes(), "c.pdf", scanned.layouts)
+    packet = PacketBuilder(profile).build(applicant(Track.BIREYSEL), printout)
+    assert [printout.layouts[i] for i in range(2)] == list(scanned.layouts)  # used, not worked out again
+    original = render(path.read_bytes(), 0)
+    for copy_page in (1, 3):
+        left, top, right, bottom = _mark_box(original, render(packet.data, copy_page))
+        assert original.crop((left, top, right, bottom)).getextrema()[0] >= 250

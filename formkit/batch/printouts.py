@@ -21,6 +21,7 @@ import re
 from collections.abc import Iterable, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 import pypdfium2 as pdfium
@@ -28,6 +29,7 @@ from stdnum.tr import tckimlik
 
 from formkit.errors import FormkitError
 from formkit.model import Problem, mask_digit_runs
+from formkit.packet.copies import PageLayout, page_layout, pdfium_lock
 from formkit.pdf import limits
 
 FIELD = "form_pdf"
@@ -55,6 +57,7 @@ class Scanned:
     in_text: frozenset[str] = frozenset()
     in_name: frozenset[str] = frozenset()
     error: str = ""  # why its text could not be read (the row that owns it will fail with the full reason)
+    layouts: tuple[PageLayout, ...] = ()  # each page's boxes and mark place, read along with the text
 
     @property
     def numbers(self) -> frozenset[str]:
@@ -62,8 +65,12 @@ class Scanned:
         return self.in_text or self.in_name
 
 
-def scan_file(path: Path) -> Scanned:
-    """Read one PDF's text and name for T.C. numbers (runs in a worker; never raises)."""
+def scan_file(path: Path, size: tuple[float, float] | None = None) -> Scanned:
+    """Read one PDF's text and name for T.C. numbers (runs in a worker; never raises).
+
+    size: the copy mark's box; while each page is loaded for its text, its layout for such a mark is
+    worked out too (packet.copies.page_layout), so that building the packet does not load it again.
+    """
     in_name = numbers_in(path.stem.replace("_", " ").replace("-", " "))
     try:
         data = limits.read_pdf_file(path, label=shown(path.name))
@@ -71,33 +78,38 @@ def scan_file(path: Path) -> Scanned:
         return Scanned(path, in_name=in_name, error=exc.message)
     digest = hashlib.sha256(data).hexdigest()
     texts: list[str] = []
+    layouts: list[PageLayout] = []
     try:
-        document = pdfium.PdfDocument(data)
-        try:
-            if len(document) > limits.MAX_PAGES:
-                return Scanned(path, digest, in_name=in_name, error=f"{len(document)} sayfa")
-            for index in range(len(document)):
-                page = document[index]
-                textpage = page.get_textpage()
-                texts.append(textpage.get_text_range())
-                textpage.close()
-                page.close()
-        finally:
-            document.close()
+        with pdfium_lock():
+            document = pdfium.PdfDocument(data)
+            try:
+                if len(document) > limits.MAX_PAGES:
+                    return Scanned(path, digest, in_name=in_name, error=f"{len(document)} sayfa")
+                for index in range(len(document)):
+                    page = document[index]
+                    textpage = page.get_textpage()
+                    texts.append(textpage.get_text_range())
+                    textpage.close()
+                    if size is not None:
+                        layouts.append(page_layout(page, size))
+                    page.close()
+            finally:
+                document.close()
     except pdfium.PdfiumError as exc:
         why = "şifreli" if "password" in str(exc).lower() else "bozuk ya da PDF değil"
         return Scanned(path, digest, in_name=in_name, error=why)
-    return Scanned(path, digest, numbers_in("\n".join(texts)), in_name)
+    return Scanned(path, digest, numbers_in("\n".join(texts)), in_name, layouts=tuple(layouts))
 
 
-def scan(folder: Path, jobs: int) -> list[Scanned]:
+def scan(folder: Path, jobs: int, size: tuple[float, float] | None = None) -> list[Scanned]:
     """Every *.pdf directly in folder (name order), scanned in `jobs` processes."""
     paths = sorted(p for p in folder.iterdir() if p.suffix.lower() == ".pdf" and p.is_file())
+    work = partial(scan_file, size=size)
     if jobs <= 1 or len(paths) < 8:
-        return [scan_file(p) for p in paths]
+        return [work(p) for p in paths]
     context = multiprocessing.get_context("spawn")  # as on Windows
     with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
-        return list(pool.map(scan_file, paths, chunksize=8))
+        return list(pool.map(work, paths, chunksize=8))
 
 
 @dataclass

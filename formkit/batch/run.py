@@ -34,7 +34,8 @@ from formkit.input.sources import RawRow, Table, open_table
 from formkit.input.validate import row_tc, validate_stream
 from formkit.model import Applicant, Problem, Profile, redact_tc
 from formkit.packet.builder import PacketBuilder, packet_ref, write_packet
-from formkit.packet.copies import Printout
+from formkit.packet.content import all_copy_labels
+from formkit.packet.copies import PageLayout, Printout, mark_size
 from formkit.pdf import limits
 from formkit.pdf.join import JoinWriter
 
@@ -96,6 +97,7 @@ class _Task:
     applicant: Applicant
     key: str
     form: str = ""  # path of this row's portal printout, if any
+    layouts: tuple[PageLayout, ...] = ()  # its pages' layouts, from the scan
 
 
 def run(
@@ -173,7 +175,10 @@ def run(
                         settle(reused)
                     else:
                         writer.set({"row": raw.row, "status": "pending"})
-                        yield _Task(raw.row, outcome, key, str(form.path) if form else "")
+                        if form is None:
+                            yield _Task(raw.row, outcome, key)
+                        else:
+                            yield _Task(raw.row, outcome, key, str(form.path), form.layouts)
                 else:
                     result.invalid += 1
                     problems.extend((raw.row, p) for p in outcome)
@@ -378,6 +383,7 @@ def _pair_printouts(table: Table, input_path: Path, options: BatchOptions) -> pr
     input, only when either is used)."""
     if options.forms_dir is None and printouts.FIELD not in table.fields:
         return printouts.Pairing()
+    size = mark_size(all_copy_labels(options.profile))
     rows_by_tc: dict[str, int] = {}
     repeated: set[str] = set()
     named: dict[int, printouts.Scanned] = {}
@@ -392,7 +398,7 @@ def _pair_printouts(table: Table, input_path: Path, options: BatchOptions) -> pr
         if value:
             path = input_path.parent / value
             if path.is_file():
-                named[raw.row] = printouts.scan_file(path)
+                named[raw.row] = printouts.scan_file(path, size)
             else:
                 missing[raw.row] = f"{printouts.FIELD}: dosya bulunamadı: {printouts.shown(value)}"
     for tc in repeated:
@@ -401,7 +407,7 @@ def _pair_printouts(table: Table, input_path: Path, options: BatchOptions) -> pr
     if options.forms_dir is not None:
         if not options.forms_dir.is_dir():
             raise InputError(f"{options.forms_dir}: portal çıktıları klasörü bulunamadı")
-        scanned = printouts.scan(options.forms_dir, options.jobs)
+        scanned = printouts.scan(options.forms_dir, options.jobs, size)
     pairing = printouts.pair(scanned, rows_by_tc, named)
     pairing.row_failures.update(missing)
     return pairing
@@ -426,7 +432,7 @@ def _build_rows(tasks: list[_Task]) -> list[tuple[int, dict[str, Any]]]:
     results = []
     for task in tasks:
         try:
-            printout = _load_printout(Path(task.form)) if task.form else None
+            printout = _load_printout(Path(task.form), task.layouts) if task.form else None
             packet = _builder.build(task.applicant, printout)
             path = write_packet(packet, _packets_dir, durable=False)
             stat = path.stat()
@@ -467,10 +473,10 @@ def _build_rows(tasks: list[_Task]) -> list[tuple[int, dict[str, Any]]]:
     return results
 
 
-def _load_printout(path: Path) -> Printout:
+def _load_printout(path: Path, layouts: tuple[PageLayout, ...]) -> Printout:
     """A row's portal printout, checked by the one PDF rule (named with its T.C. numbers masked)."""
     name = printouts.shown(path.name)
-    return Printout.load(limits.read_pdf_file(path, label=name), name)
+    return Printout.load(limits.read_pdf_file(path, label=name), name, layouts)
 
 
 def _chunks(tasks: Iterable[_Task], size: int) -> Iterator[list[_Task]]:

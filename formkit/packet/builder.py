@@ -36,7 +36,7 @@ from formkit.model import Applicant, Problem, Profile, Track
 from formkit.packet import content
 from formkit.packet.checklist import draw_checklist
 from formkit.packet.codes import qr_runs
-from formkit.packet.copies import Printout, assemble, mark
+from formkit.packet.copies import Printout, assemble, mark_size
 from formkit.packet.cover import draw_cover
 from formkit.packet.form import COPY_FIELD, draw_form, form_values
 from formkit.packet.payment import draw_payment
@@ -220,10 +220,7 @@ class PacketBuilder:
     ) -> tuple[bytes, int]:
         """The portal printout as each copy, whole, every page marked in a blank margin (pdfium)."""
         labels = content.copy_labels(ctx)
-        for label in labels:
-            for line in printout.warnings(*_mark_size(label)):
-                if line not in notes:
-                    notes.append(line)
+        notes.extend(printout.warnings(*mark_size(labels)))
         buffer = io.BytesIO()
         canvas = self._canvas(buffer, ctx)
         draw_cover(canvas, ctx)
@@ -241,11 +238,6 @@ class PacketBuilder:
         self._tail(canvas, ctx)
         canvas.save()
         return PdfReader(io.BytesIO(buffer.getvalue()))
-
-
-def _mark_size(label: str) -> tuple[float, float]:
-    stamp = mark(label)
-    return stamp.w, stamp.h
 
 
 def _assemble(own: PdfReader, add_copies: Callable[[PdfWriter], None], failure: str) -> tuple[bytes, int]:

@@ -68,10 +68,23 @@ def copy_labels(ctx: PageContext) -> tuple[str, ...]:
     bireysel: the seed's "1 Nüshası sizde kalacak şekilde 1 Nüshasını" Kamu SM'ye (unless another brand's
     device); kurum and aile-hekimi hand every copy to the Kurum Yetkilisi.
     """
-    count = ctx.profile.copies
-    if ctx.track is Track.BIREYSEL:
+    return _labels(ctx.profile.copies, ctx.track, ctx.posts_to_kamusm)
+
+
+def all_copy_labels(profile: Profile) -> tuple[str, ...]:
+    """Every copy mark this profile can print (to size one mark box that fits them all)."""
+    return tuple(
+        label
+        for track in Track
+        for posts in (True, False)
+        for label in _labels(profile.copies, track, posts and track is Track.BIREYSEL)
+    )
+
+
+def _labels(count: int, track: Track, posts_to_kamusm: bool) -> tuple[str, ...]:
+    if track is Track.BIREYSEL:
         places = ["sizde kalacak"] * count
-        if ctx.posts_to_kamusm:
+        if posts_to_kamusm:
             places[0] = "Kamu SM'ye gönderilecek"
     else:
         places = ["Kurum Yetkilisine teslim edilecek"] * count

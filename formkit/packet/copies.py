@@ -46,7 +46,7 @@ _LOCK = threading.RLock()
 
 
 @contextmanager
-def _pdfium() -> Iterator[None]:
+def pdfium_lock() -> Iterator[None]:
     """Hold the process-wide pdfium lock (pdfium is not thread-safe)."""
     with _LOCK:
         yield
@@ -63,6 +63,39 @@ class Spot:
     y: float
     turned: bool = False
     free: bool = True
+
+
+@dataclass(frozen=True)
+class PageLayout:
+    """What the packet needs of one printout page: its boxes, rotation, whether it has annotations, and
+    where a mark of `size` (or smaller) goes. Small and picklable: a batch computes it while reading the
+    page's text (batch/printouts.py), so the worker does not load and render the page a second time."""
+
+    box: tuple[float, float, float, float]  # crop box
+    mediabox: tuple[float, float, float, float]
+    rotation: int
+    annotated: bool
+    size: tuple[float, float]
+    spot: Spot
+
+
+def page_layout(page: pdfium.PdfPage, size: tuple[float, float]) -> PageLayout:
+    """Render a loaded page once and find where a mark of `size` goes (caller holds the pdfium lock)."""
+    ink = InkMap.of(page)
+    w, h = size
+    # A page with /Rotate is shown turned, so its user space is not what the reader sees: the top right of
+    # its user space, not `free` (a warning says so).
+    turned = Spot(ink.right - INSET - w, ink.top - INSET - h, free=False)
+    spot = turned if ink.rotated else ink.spot(w, h)
+    annotated = pdfium.raw.FPDFPage_GetAnnotCount(page.raw) > 0
+    return PageLayout(
+        (ink.left, ink.bottom, ink.right, ink.top), ink.mediabox, ink.rotation, annotated, size, spot
+    )
+
+
+def mark_size(labels: Sequence[str]) -> tuple[float, float]:
+    """The box that holds the widest of these marks: one place per page fits every copy's mark."""
+    return max(mark(label).w for label in labels), MARK_H
 
 
 class InkMap:
@@ -148,61 +181,75 @@ class InkMap:
 
 @dataclass
 class Printout:
-    """A portal printout, checked once (the one PDF rule of pdf/limits.py); its pages' ink maps and mark
-    places computed once, so a batch's single --form costs nothing more per packet."""
+    """A portal printout, checked once (the one PDF rule of pdf/limits.py); each page's layout (boxes,
+    where the mark goes) computed once, or given by the batch's scan (`layouts`)."""
 
     data: bytes
     label: str
     document: pdfium.PdfDocument = field(repr=False)
     pages: int
-    _maps: dict[int, InkMap] = field(default_factory=dict, repr=False)
-    _spots: dict[tuple[int, float, float], Spot] = field(default_factory=dict, repr=False)
+    layouts: dict[int, PageLayout] = field(default_factory=dict, repr=False)
+    _flattened: set[int] = field(default_factory=set, repr=False)
 
     @classmethod
-    def load(cls, data: bytes, label: str) -> Printout:
-        """Check the bytes (size, PDF, encryption, page limit); TemplateError naming `label` otherwise."""
-        with _pdfium():
+    def load(cls, data: bytes, label: str, layouts: Sequence[PageLayout] = ()) -> Printout:
+        """Check the bytes (size, PDF, encryption, page limit); TemplateError naming `label` otherwise.
+
+        layouts: the pages' layouts when already known (from a scan of the same bytes).
+        """
+        with pdfium_lock():
             document = limits.open_pdfium(data, label)
             document.init_forms()  # so that form fields can be flattened into the page (prepare)
-        return cls(data=data, label=label, document=document, pages=len(document))
+        known = dict(enumerate(layouts)) if len(layouts) == len(document) else {}
+        return cls(data=data, label=label, document=document, pages=len(document), layouts=known)
 
-    def spot(self, index: int, w: float, h: float) -> Spot:
-        """Where a w × h mark goes on page `index` (computed once per page and size).
-
-        A page with /Rotate is shown turned, so its user space is not what the reader sees: the mark goes to
-        the top right of its user space and the spot is not `free` (a warning says so).
-        """
-        key = (index, round(w, 1), round(h, 1))
-        if key not in self._spots:
-            ink = self.ink(index)
-            if ink.rotated:
-                self._spots[key] = Spot(ink.right - INSET - w, ink.top - INSET - h, free=False)
-            else:
-                self._spots[key] = ink.spot(w, h)
-        return self._spots[key]
-
-    def prepare(self, index: int) -> None:
-        """Load page `index` once: annotations (form fields, stamps) are flattened into its content, so
-        that they print and the XObject made from the page carries them; then its ink map is made."""
-        if index in self._maps:
-            return
-        with _pdfium():
+    def layout(self, index: int, size: tuple[float, float]) -> PageLayout:
+        """Page `index`'s layout for a mark of `size`: the known one when the mark fits in it."""
+        known = self.layouts.get(index)
+        if known is not None and size[0] <= known.size[0] + 0.01 and size[1] <= known.size[1] + 0.01:
+            return known
+        with pdfium_lock():
             try:
-                page = self.document[index]
-                if pdfium.raw.FPDFPage_GetAnnotCount(page.raw) > 0:
-                    page.flatten(pdfium.raw.FLAT_PRINT)
-                    page.close()
-                    page = self.document[index]
-                self._maps[index] = InkMap.of(page)
+                page = self._page(index)
+                self.layouts[index] = page_layout(page, size)
                 page.close()
             except pdfium.PdfiumError as exc:
                 message = f"{self.label}: PDF okunamıyor (sayfa {index + 1} çizilemedi)"
                 raise TemplateError(message) from exc
+        return self.layouts[index]
+
+    def spot(self, index: int, w: float, h: float) -> Spot:
+        """Where a w × h mark goes on page `index`."""
+        return self.layout(index, (w, h)).spot
+
+    def flatten(self, index: int) -> None:
+        """Bake page `index`'s annotations (filled form fields, stamps) into its content, so that they print
+        and the XObject made from the page carries them (once; pages without any are not loaded)."""
+        known = self.layouts.get(index)
+        if index in self._flattened or (known is not None and not known.annotated):
+            return
+        with pdfium_lock():
+            try:
+                page = self._page(index)
+                page.close()
+            except pdfium.PdfiumError as exc:
+                raise TemplateError(f"{self.label}: PDF okunamıyor (sayfa {index + 1})") from exc
+
+    def _page(self, index: int) -> pdfium.PdfPage:
+        """Load a page, its annotations flattened first (caller holds the lock)."""
+        page = self.document[index]
+        if index not in self._flattened:
+            self._flattened.add(index)
+            if pdfium.raw.FPDFPage_GetAnnotCount(page.raw) > 0:
+                page.flatten(pdfium.raw.FLAT_PRINT)
+                page.close()
+                page = self.document[index]
+        return page
 
     def text(self) -> str:
         """The printout's text, every page (to check whose printout it is)."""
         parts = []
-        with _pdfium():
+        with pdfium_lock():
             try:
                 for index in range(self.pages):
                     page = self.document[index]
@@ -213,11 +260,6 @@ class Printout:
             except pdfium.PdfiumError as exc:
                 raise TemplateError(f"{self.label}: PDF okunamıyor (metni çıkarılamadı)") from exc
         return "\n".join(parts)
-
-    def ink(self, index: int) -> InkMap:
-        """Page `index`'s ink map (and boxes)."""
-        self.prepare(index)
-        return self._maps[index]
 
     def warnings(self, w: float, h: float) -> list[str]:
         """One line per page whose mark could not go into a blank margin."""
@@ -275,9 +317,11 @@ def assemble(own: bytes, printout: Printout, labels: Sequence[str], at: int = 1)
     the same boxes and rotation that draws it, then the mark. The output is reproducible: pdfium's random
     /ID is replaced by a hash of the rest of the file.
     """
+    size = mark_size(labels)
+    layouts = [printout.layout(index, size) for index in range(printout.pages)]
     for index in range(printout.pages):
-        printout.prepare(index)
-    with _pdfium():
+        printout.flatten(index)
+    with pdfium_lock():
         try:
             base = pdfium.PdfDocument(own)
             try:
@@ -285,14 +329,14 @@ def assemble(own: bytes, printout: Printout, labels: Sequence[str], at: int = 1)
                 for label in labels:
                     stamp = mark(label)
                     xobject = _mark_document(label).page_as_xobject(0, base)
-                    for index, content in enumerate(pages):
-                        ink = printout.ink(index)
-                        spot = printout.spot(index, stamp.w, stamp.h)
-                        page = base.new_page(ink.right - ink.left, ink.top - ink.bottom, index=at)
-                        page.set_mediabox(*ink.mediabox)
-                        page.set_cropbox(ink.left, ink.bottom, ink.right, ink.top)
-                        if ink.rotation:
-                            page.set_rotation(ink.rotation)
+                    for content, layout in zip(pages, layouts, strict=True):
+                        spot = layout.spot
+                        left, bottom, right, top = layout.box
+                        page = base.new_page(right - left, top - bottom, index=at)
+                        page.set_mediabox(*layout.mediabox)
+                        page.set_cropbox(left, bottom, right, top)
+                        if layout.rotation:
+                            page.set_rotation(layout.rotation)
                         page.insert_obj(content.as_pageobject())
                         placed = xobject.as_pageobject()
                         if spot.turned:  # (u, v) -> (x + h - v, y + u): turned 90° anticlockwise
