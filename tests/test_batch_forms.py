@@ -6,6 +6,8 @@ from __future__ import annotations
 import csv
 import json
 import re
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +15,7 @@ import batchdata
 import pypdfium2 as pdfium
 import pytest
 from click.testing import CliRunner
+from conftest import ROOT
 
 import cli
 from formkit.batch.printouts import numbers_in
@@ -158,3 +161,11 @@ def test_a_missing_forms_folder_is_an_input_error(tmp_path: Path) -> None:
     source = batchdata.write_csv(tmp_path / "p.csv", list(batchdata.rows(1)))
     result = CliRunner().invoke(cli.cli, ["batch", str(source), "-o", str(tmp_path / "o"), "--forms", "yok"])
     assert result.exit_code == 2 and "portal çıktıları klasörü bulunamadı" in result.stderr
+
+
+def test_marks_can_be_sized_in_a_fresh_process() -> None:
+    """The batch's main process sizes the marks before anything registered the fonts (found by the bench)."""
+    code = "from formkit.packet.copies import mark; print(round(mark('NÜSHA 1/2 — sizde kalacak').w))"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=False)
+    assert done.returncode == 0, done.stderr
+    assert int(done.stdout) > 100

@@ -30,7 +30,7 @@ from functools import cache
 import pypdfium2 as pdfium
 
 from formkit.errors import TemplateError
-from formkit.pdf import limits
+from formkit.pdf import fonts, limits
 from formkit.pdf.layout import BOLD, MM, STAMP_RED, WHITE, width
 from formkit.pdf.textfit import new_canvas
 
@@ -286,6 +286,7 @@ class Mark:
 @cache
 def mark(label: str) -> Mark:
     """The copy mark for `label`: a white box with a red frame and the text (made once per process)."""
+    fonts.register()  # a fresh process (a batch's main process sizing marks) may not have them yet
     w = width(label, BOLD, MARK_SIZE) + 6 * MM
     h = MARK_H
     buffer = io.BytesIO()
