@@ -317,3 +317,13 @@ def test_the_batch_scan_works_out_each_page_once(profile: Profile, tmp_path: Pat
     for copy_page in (1, 3):
         left, top, right, bottom = _mark_box(original, render(packet.data, copy_page))
         assert original.crop((left, top, right, bottom)).getextrema()[0] >= 250
+
+
+def test_a_turned_page_keeps_its_rotation_and_text_and_is_flagged(profile: Profile) -> None:
+    data = (Path(__file__).parent / "data" / "rotated-form.pdf").read_bytes()
+    original = pdfium.PdfDocument(data)
+    packet = PacketBuilder(profile).build(applicant(Track.KURUM), Printout.load(data, "donuk.pdf"))
+    assert packet.warnings and "donuk.pdf, sayfa 1" in packet.warnings[0]
+    copy = pdfium.PdfDocument(packet.data)[1]
+    assert copy.get_rotation() == original[0].get_rotation() != 0
+    assert copy.get_textpage().get_text_range().startswith(original[0].get_textpage().get_text_range())
