@@ -1,7 +1,12 @@
 """The `formkit` command line: click commands only (parse → one call into formkit → echo).
 
 Every FormkitError becomes its one-line-per-problem message on stderr and its exit code; nothing else
-reaches the user as a traceback (set FORMKIT_DEBUG=1 to see one).
+reaches the user as a traceback (set FORMKIT_DEBUG=1 to see one). Everything the user reads is Turkish,
+click's own messages included (formkit.cli_tr); help texts are the commands' docstrings and option help.
+
+Imports: only click, the Turkish texts and the error tree at the top. Each command imports the modules it
+uses inside its function, so `formkit fill` does not pay for the profile, spreadsheet or mail code at
+start-up (see bench/bench_fill_cli.py). Keep new commands that way.
 """
 
 from __future__ import annotations
@@ -14,19 +19,19 @@ from collections.abc import Callable
 from dataclasses import replace
 from functools import wraps
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from formkit import __version__
-from formkit import profile as profiles
+from formkit import __version__, cli_tr, texts
 from formkit.errors import FormkitError, InputError, ValidationError
-from formkit.input import validate as validation
-from formkit.input.sources import open_table
-from formkit.input.validate import validate_all
-from formkit.model import Profile
+
+if TYPE_CHECKING:
+    from formkit.model import Profile
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+cli_tr.install()  # before the commands are declared: click reads some of its texts then
 
 
 def reports_errors(func: F) -> F:
@@ -59,11 +64,15 @@ def reports_errors(func: F) -> F:
 
 def load_profile(path: str | None) -> Profile:
     """Load the --profile file (or the built-in one)."""
+    from formkit import profile as profiles
+
     return profiles.load(Path(path) if path else None)
 
 
 def warn_fees(profile: Profile) -> None:
-    """Warn once, on stderr, when the profile's fees are stale."""
+    """The stale-fees warning, on stderr: once per command, at the end with its summary (issue 13)."""
+    from formkit import profile as profiles
+
     warning = profiles.fee_warning(profile)
     if warning:
         click.echo(warning, err=True)
@@ -75,12 +84,13 @@ profile_option = click.option(
 )  # fmt: skip
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=cli_tr.TurkishGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="formkit")
 def cli() -> None:
     """formkit: e-imza (NES) ilk başvuru paketleri ve e-postaları.
 
-    Makes print-ready NES application packets for health-ministry staff from applicant data.
+    Sağlık Bakanlığı personelinin başvuru bilgilerinden yazdırılmaya hazır NES başvuru paketleri
+    (PDF) ve her kişiye bir e-posta hazırlar. Bir komutun ayrıntıları için: formkit KOMUT --help
     """
 
 
@@ -91,8 +101,8 @@ def cli() -> None:
 def profile_group() -> None:
     """Profili göster ya da denetle (il, banka hesabı, ücretler, adresler).
 
-    Show or check a profile: the TOML file holding everything that changes between provinces and years.
-    Without FILE the built-in Mersin profile is used.
+    Profil, ilden ile ve yıldan yıla değişen her şeyi tutan TOML dosyasıdır. DOSYA verilmezse
+    yerleşik Mersin profili kullanılır.
     """
 
 
@@ -104,6 +114,8 @@ profile_file = click.argument("file", required=False, type=click.Path(dir_okay=F
 @reports_errors
 def profile_show(file: str | None) -> None:
     """Profili okunaklı yazdır: IBAN dörtlü gruplar, tutarlar TL biçiminde, toplam hesaplanmış."""
+    from formkit import profile as profiles
+
     profile = load_profile(file)
     click.echo(profiles.describe(profile))
     warn_fees(profile)
@@ -114,6 +126,8 @@ def profile_show(file: str | None) -> None:
 @reports_errors
 def profile_check(file: str | None) -> None:
     """Profili denetle: IBAN, tutarlar, https adresleri, zorunlu anahtarlar. Hata varsa çıkış kodu 2."""
+    from formkit import profile as profiles
+
     profile = load_profile(file)
     click.echo(f"profil geçerli: {profile.path or f'(yerleşik) {profiles.DEFAULT_PROFILE}'}")
     warn_fees(profile)
@@ -132,26 +146,34 @@ def profile_check(file: str | None) -> None:
 @profile_option
 @reports_errors
 def validate_command(file: str, as_json: bool, encoding: str | None, profile_path: str | None) -> None:
-    """Başvuru listesini (CSV, XLSX, JSON) denetle; her sorun için bir satır yaz.
+    """Başvuru listesini (CSV, XLSX, XLS, ODS, JSON) denetle; her sorun için bir satır yaz.
 
-    Checks every row of an applicant table. Exit code 0: all rows valid; 1: some rows invalid;
-    2: the file (or the profile) cannot be used.
+    Her satırı akış hâlinde denetler (bellek sabit kalır); biçim dosyanın içeriğinden anlaşılır.
+    Çıkış kodu 0: bütün satırlar geçerli; 1: bazı satırlar hatalı; 2: dosya (ya da profil) kullanılamıyor.
+    Sınırlar: FORMKIT_MAX_ROWS, FORMKIT_MAX_COLUMNS, FORMKIT_MAX_CELL_CHARS, FORMKIT_MAX_UNPACKED_MB (README).
     """
+    from formkit.input import validate as validation
+    from formkit.input.sources import open_table
+    from formkit.input.validate import validate_stream
+
     if profile_path:
         load_profile(profile_path)
     table = open_table(Path(file), encoding=encoding)
     for warning in table.warnings:
         click.echo(f"uyarı: {warning}", err=True)
-    results = validate_all(table.rows())
-    summary = validation.report(results)
+    total, results = validate_stream(table.rows)
     if as_json:
+        summary = validation.report(results)
         click.echo(json.dumps(summary, ensure_ascii=False, indent=2))
-    else:
-        for _raw, result in results:
-            for problem in result if isinstance(result, list) else []:
+        sys.exit(1 if summary["invalid"] else 0)
+    invalid = 0
+    for _raw, result in results:
+        if isinstance(result, list):
+            invalid += 1
+            for problem in result:
                 click.echo(problem.line())
-        click.echo(validation.summary_line(table.source, results))
-    sys.exit(1 if summary["invalid"] else 0)
+    click.echo(validation.count_line(table.source, total, invalid))
+    sys.exit(1 if invalid else 0)
 
 
 # --- fields / fill ---------------------------------------------------------------------------------
@@ -164,7 +186,7 @@ def validate_command(file: str, as_json: bool, encoding: str | None, profile_pat
 def fields_command(template: str, as_json: bool) -> None:
     """Bir PDF formunun doldurulabilir alanlarını listeler (ad, tür, sayfa, dikdörtgen, bayraklar).
 
-    Lists a template's fillable fields: full name, type, page, rectangle, flags, max length, on-states.
+    Her alan için tam adı, türü, sayfası, dikdörtgeni, bayrakları, en çok uzunluğu ve seçenekleri.
     """
     from formkit.acroform import engine as forms
 
@@ -203,11 +225,22 @@ def fields_command(template: str, as_json: bool) -> None:
 @click.option("--map", "map_path", type=click.Path(dir_okay=False), help="Alan eşlemesi (TOML, [fields]).")
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="Çıktı PDF dosyası.")
 @click.option("--editable", is_flag=True, help="Alanları bırak (düzenlenebilir); verilmezse düzleştirilir.")
+@click.option(
+    "--strict", is_flag=True,
+    help="Bir değer bile kullanılamazsa hiçbir şey yazma (çıkış kodu 2); verilmezse sığanlar doldurulur, "
+    "sığmayanlar tek tek bildirilir (çıkış kodu 1).",
+)  # fmt: skip
 @reports_errors
-def fill_command(template: str, data_path: str, map_path: str | None, output: str, editable: bool) -> None:
+def fill_command(
+    template: str, data_path: str, map_path: str | None, output: str, editable: bool, strict: bool
+) -> None:
     """Bir PDF formunu JSON değerleriyle doldurur; varsayılan çıktı baskıya hazır (düzleştirilmiş).
 
-    Fills an AcroForm template with values from a JSON file; flattened for print unless --editable.
+    --editable verilirse alanlar korunur (düzenlenebilir çıktı). Kullanılamayan bir değer (bilinmeyen alan,
+    sığmıyor, hiçbir yazı tipinde olmayan karakter) alanıyla bildirilir ve dışarıda bırakılır, gerisi
+    doldurulur, çıkış kodu 1 olur; --strict verilirse hiçbir şey yazılmaz. Hiçbir şeyi değiştirmeyen bir
+    doldurma da bildirilir (çıkış kodu 1). Çıktı yolu var olan bir aygıt, FIFO, klasör ya da sembolik
+    bağlantıysa üzerine yazılmaz.
     """
     from formkit.acroform import engine as forms
 
@@ -218,12 +251,21 @@ def fill_command(template: str, data_path: str, map_path: str | None, output: st
     try:
         if map_path:
             values = forms.apply_map(parsed, values, forms.load_map(map_path))
-        pdf = forms.fill(parsed, values, flatten=not editable)
+        result = parsed.fill_partial(values, flatten=not editable, strict=strict)
     except ValidationError as exc:  # name the values file in every line
         raise ValidationError([replace(p, source=p.source or data_path) for p in exc.problems]) from exc
-    path = forms.write_pdf(output, pdf)
+    path = forms.write_pdf(output, result.pdf)
+    for problem in result.problems:
+        click.echo(f"hata: {replace(problem, source=problem.source or data_path).line()}", err=True)
+    if not result.changed:
+        click.echo(
+            f"uyarı: {data_path}: hiçbir alan doldurulmadı; çıktı şablonla aynı değerleri taşıyor", err=True
+        )
     kind = "düzenlenebilir" if editable else "düzleştirilmiş"
-    click.echo(f"{path} yazıldı ({kind}, {len(pdf) // 1024} KB)")
+    left = f"; {len(result.problems)} değer kullanılamadı" if result.problems else ""
+    click.echo(f"{path} yazıldı ({kind}, {len(result.pdf) // 1024} KB{left})")
+    if result.problems or not result.changed:
+        sys.exit(1)
 
 
 # --- packet ----------------------------------------------------------------------------------------
@@ -250,6 +292,27 @@ _APPLICANT_OPTIONS: tuple[tuple[str, str, str], ...] = (
     ),
     ("--birim", "birim", "Birim (isteğe bağlı)."),
 )
+
+
+# The option a user types for each canonical field, for messages ("--tc: ...", not "tc_kimlik_no: ...").
+OPTION_FOR_FIELD: dict[str, str] = {
+    **{field: option for option, field, _ in _APPLICANT_OPTIONS},
+    "baska_marka_cihaz": "--baska-marka-cihaz",
+}
+
+
+def _name_options(exc: ValidationError, from_options: set[str], input_path: str | None) -> ValidationError:
+    """The packet command's problems, each naming the option the user typed (or would type) for it.
+
+    A value given as an option, or any field when there is no --input file, is named by its option;
+    a problem of the --input file keeps the file's own row and field.
+    """
+    problems = []
+    for problem in exc.problems:
+        if problem.field in OPTION_FOR_FIELD and (input_path is None or problem.field in from_options):
+            problem = replace(problem, field=OPTION_FOR_FIELD[problem.field], source=None, row=None)
+        problems.append(problem)
+    return ValidationError(problems)
 
 
 def _applicant_options(func: F) -> F:
@@ -305,8 +368,8 @@ def packet_command(
 ) -> None:
     """Bir başvuru sahibi için yazdırılmaya hazır paket (PDF) üretir.
 
-    Makes one applicant's print-ready packet: cover, two form copies, checklist and (aile-hekimi) the
-    payment page. Prints the path of the PDF. Invalid data: every problem on stderr, exit 2, no file.
+    Kapak, form nüshaları, kontrol listesi ve (aile hekimi için) ödeme sayfası. PDF'in yolunu yazar.
+    Bilgiler hatalıysa her sorun ayrı bir satırda yazılır, çıkış kodu 2 olur, dosya yazılmaz.
     """
     from formkit.packet.builder import build_packet, load_applicant, read_official_form, write_packet
 
@@ -316,9 +379,11 @@ def packet_command(
     overrides = {name: value for name, value in fields.items() if value is not None}
     if baska_marka_cihaz is not None:
         overrides["baska_marka_cihaz"] = "evet" if baska_marka_cihaz else "hayır"
-    applicant = load_applicant(Path(input_path) if input_path else None, overrides)
+    try:
+        applicant = load_applicant(Path(input_path) if input_path else None, overrides)
+    except ValidationError as exc:
+        raise _name_options(exc, set(overrides), input_path) from exc
     profile = load_profile(profile_path)
-    warn_fees(profile)
     official = read_official_form(Path(form_path)) if form_path else None
     packet = build_packet(
         applicant, profile, official_form=official, editable=editable, official_label=str(form_path)
@@ -326,6 +391,7 @@ def packet_command(
     for warning in packet.warnings:
         click.echo(f"uyarı: {warning}", err=True)
     click.echo(str(write_packet(packet, Path(out_dir))))
+    warn_fees(profile)
 
 
 # --- batch -----------------------------------------------------------------------------------------
@@ -338,6 +404,13 @@ class _ProgressLine:
         self.enabled = sys.stderr.isatty()
         self.started = time.monotonic()
         self.last = 0.0
+        self.open = False  # a line was drawn without its newline
+
+    def close(self) -> None:
+        """End a half-drawn line, so that a message printed after it (e.g. disk full) starts on its own."""
+        if self.open:
+            click.echo("", err=True)
+            self.open = False
 
     def __call__(self, done: int, total: int) -> None:
         now = time.monotonic()
@@ -348,14 +421,16 @@ class _ProgressLine:
         rate = done / elapsed
         left = (total - done) / rate if rate > 0 else 0.0
         click.echo(
-            f"\r  {done}/{total} satır  {rate:5.1f}/sn  kalan {int(left) // 60}:{int(left) % 60:02d} ",
+            f"\r  {done}/{total} satır  {texts.decimal(rate):>5}/sn  "
+            f"kalan {int(left) // 60}:{int(left) % 60:02d} ",
             err=True,
             nl=done >= total,
         )
+        self.open = done < total
 
 
 @cli.command()
-@click.argument("input_file", metavar="FILE", type=click.Path(dir_okay=False))
+@click.argument("input_file", metavar="DOSYA", type=click.Path(dir_okay=False))
 @click.option(
     "-o",
     "--output",
@@ -390,7 +465,11 @@ class _ProgressLine:
     help="Başvuru sahiplerinin Kamu SM portal çıktıları (PDF) klasörü: her dosya, metnindeki "
     "(yoksa adındaki) T.C. kimlik numarasıyla satırına eşlenir; çıktısı olmayan satıra veri sayfası konur.",
 )
-@click.option("--force", is_flag=True, help="Klasörde başka bir toplu iş varsa üzerine yaz.")
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Klasörde başka bir girdinin ya da profilin paketleri varsa onları silip bu işi yaz.",
+)
 @reports_errors
 def batch(
     input_file: str,
@@ -403,16 +482,17 @@ def batch(
     forms_dir: str | None,
     force: bool,
 ) -> None:
-    """Build a packet for every valid row of a CSV/XLSX export.
+    """Listenin (CSV, XLSX, ...) her geçerli satırı için bir paket üretir.
 
-    Writes packets/, manifest.json, errors.csv and print/ into the output folder. Rerunning rebuilds
-    only what changed. Exit 0: every row made a packet; 1: some rows were invalid or failed; 2: input error.
+    Çıktı klasörüne packets/, manifest.json, errors.csv ve print/ yazar. Yeniden çalıştırınca yalnızca
+    değişenler yeniden üretilir; disk dolarsa iş temiz biçimde durur ve yer açılınca kaldığı yerden
+    sürer. Çıkış kodu 0: her satırın paketi hazır; 1: bazı satırlar hatalı ya da başarısız; 2: girdi
+    hatası, disk dolu ya da klasörde başka bir işin paketleri var.
     """
     from formkit.batch import run as batches
     from formkit.packet.builder import read_official_form
 
     profile = load_profile(profile_path)
-    warn_fees(profile)
     official = read_official_form(Path(form_path)) if form_path else None
     options = batches.BatchOptions(
         profile=profile,
@@ -423,26 +503,39 @@ def batch(
         official_form=official,
         forms_dir=Path(forms_dir) if forms_dir else None,
     )
-    result = batches.run(Path(input_file), Path(out_dir), options, progress=_ProgressLine())
+    progress = _ProgressLine()
+    try:
+        result = batches.run(Path(input_file), Path(out_dir), options, progress=progress)
+    finally:
+        progress.close()
     for warning in result.warnings:
         click.echo(f"uyarı: {warning}", err=True)
-    rate = result.built / result.seconds if result.seconds > 0 else 0.0
     click.echo(
-        f"{result.rows} satır: {result.ok} paket hazır ({result.built} yeni, {result.up_to_date} güncel), "
-        f"{result.invalid} hatalı, {result.failed} başarısız; {result.pages} sayfa; "
-        f"{result.seconds:.1f} sn ({rate:.1f} paket/sn)"
+        texts.batch_summary(
+            rows=result.rows,
+            ok=result.ok,
+            built=result.built,
+            up_to_date=result.up_to_date,
+            invalid=result.invalid,
+            failed=result.failed,
+            pages=result.pages,
+            seconds=result.seconds,
+        )
     )
     if forms_dir or result.portal:
-        instead = "profildeki formla" if result.profile_form else "veri sayfasıyla"
         click.echo(
-            f"portal çıktısıyla {result.portal} paket, çıktısı olmadığı için {instead} "
-            f"{result.data_sheet + result.profile_form} paket; eşlenemeyen dosya: {result.unpaired_files}"
+            texts.batch_forms_summary(
+                portal=result.portal,
+                profile_form=result.profile_form,
+                data_sheet=result.data_sheet,
+                unpaired=result.unpaired_files,
+            )
         )
     if result.print_files:
-        count = len(result.print_files)
-        click.echo(f"baskı: {result.print_files[0].parent} ({count} dosya, toplu yazdırma için)")
+        click.echo(texts.batch_print_files(str(result.print_files[0].parent), len(result.print_files)))
     if result.invalid or result.failed or result.unpaired_files:
-        click.echo(f"hatalar: {Path(out_dir) / batches.ERRORS}", err=True)
+        click.echo(texts.batch_errors_file(str(Path(out_dir) / batches.ERRORS)), err=True)
+    warn_fees(profile)
     sys.exit(result.exit_code)
 
 
@@ -455,7 +548,7 @@ def batch(
     "--outbox",
     type=click.Path(file_okay=False, path_type=Path),
     default=None,
-    help="Giden kutusu klasörü (varsayılan: DIR/outbox).",
+    help="Giden kutusu klasörü (varsayılan: KLASÖR/outbox).",
 )
 @click.option("--from", "sender", default=None, help="Gönderen adresi; verilmezse profildeki mail.from.")
 @click.option(
@@ -478,11 +571,11 @@ def mail_command(
     texts_dir: Path | None,
     profile_path: str | None,
 ) -> None:
-    """Write one e-mail (.eml) per packet of a batch folder into its outbox.
+    """Toplu işin her paketi için giden kutusuna bir e-posta (.eml) yazar.
 
-    Reads DIR/manifest.json (written by `formkit batch`) and, for every ok row, writes an RFC 5322 message
-    with the track's next steps and the packet PDF attached. Nothing is sent; see `formkit send`.
-    Exit 0 when every ok row got a message, 1 when some were refused, 2 when the folder cannot be used.
+    `formkit batch` çıktısındaki manifest.json dosyasını okur; paketi hazır her satır için sonraki
+    adımları anlatan ve paketi ek olarak taşıyan bir ileti yazar. Hiçbir şey göndermez (bkz. formkit
+    send). Çıkış kodu 0: her satırın iletisi hazır; 1: bazıları reddedildi; 2: klasör kullanılamıyor.
     """
     from formkit.mail import core as mail
 
@@ -490,16 +583,19 @@ def mail_command(
     profile = load_profile(profile_path)
     result = mail.write_outbox(
         folder, profile, outbox=outbox, sender=sender, max_size=size, texts_dir=texts_dir
-    )
-    warn_fees(profile)  # the messages quote the profile's fees
+    )  # no fee warning here: `batch` gave it once for this run's packets
     for refusal in result.refused:
-        click.echo(f"reddedildi: {refusal.line()}", err=True)
+        click.echo(texts.mail_refused(refusal.line()), err=True)
     for path in result.removed:
-        click.echo(f"silindi: {path.name} (satırı artık manifestte yok)", err=True)
-    total = len(result.written) + len(result.unchanged)
+        click.echo(texts.mail_removed(path.name), err=True)
     click.echo(
-        f"{result.outbox}: {total} ileti ({len(result.written)} yeni/değişen, {len(result.unchanged)} aynı), "
-        f"{len(result.refused)} reddedilen, {result.not_ok} paketsiz satır (geçersiz/başarısız)"
+        texts.mail_summary(
+            str(result.outbox),
+            written=len(result.written),
+            unchanged=len(result.unchanged),
+            refused=len(result.refused),
+            not_ok=result.not_ok,
+        )
     )
     sys.exit(result.exit_code)
 
@@ -564,7 +660,7 @@ def mail_command(
     "--outbox",
     type=click.Path(file_okay=False, path_type=Path),
     default=None,
-    help="Giden kutusu klasörü (varsayılan: DIR/outbox).",
+    help="Giden kutusu klasörü (varsayılan: KLASÖR/outbox).",
 )
 @reports_errors
 def send_command(
@@ -583,10 +679,11 @@ def send_command(
     retry_delay: float,
     outbox: Path | None,
 ) -> None:
-    """Send the outbox of a batch folder over SMTP, each message exactly once.
+    """Giden kutusundaki iletileri SMTP ile gönderir; her iletiyi yalnızca bir kez.
 
-    A journal (DIR/mail-journal.sqlite) records every message; a rerun sends only what is not yet sent.
-    Exit 0 when every message is sent, 1 when some failed or are uncertain, 2 on a usage or connection error.
+    Her ileti mail-journal.sqlite günlüğüne yazılır; yeniden çalıştırınca yalnızca gönderilmemişler
+    gönderilir. Çıkış kodu 0: hepsi gönderildi; 1: bazıları başarısız ya da belirsiz; 2: kullanım ya
+    da bağlantı hatası.
     """
     from formkit.mail import core as mail
 
@@ -620,7 +717,7 @@ def send_command(
     for line in summary.lines():
         click.echo(line)
     if dry_run:
-        click.echo(f"deneme: {len(summary.would_send)} ileti gönderilecekti; hiçbir şey gönderilmedi")
+        click.echo(texts.send_dry_run(len(summary.would_send)))
         sys.exit(0)
     sys.exit(summary.exit_code)
 
@@ -648,7 +745,8 @@ def send_command(
 def serve(host: str, port: int, profile_path: str | None, store_dir: str | None) -> None:
     """Web formu: herkes kendi başvuru paketini tarayıcıda hazırlar (waitress ile).
 
-    Serves the one-page form; a valid submission downloads the packet PDF. Binds 127.0.0.1 by default.
+    Tek sayfalık formu sunar; geçerli bir başvuru paketin PDF'ini indirir. Varsayılan olarak yalnızca
+    bu bilgisayardan (127.0.0.1) erişilir.
     """
     from formkit.web import serve as run_server
 
@@ -659,6 +757,169 @@ def serve(host: str, port: int, profile_path: str | None, store_dir: str | None)
         host=host,
         port=port,
         store_dir=Path(store_dir) if store_dir else None,
+        announce=lambda line: click.echo(line, err=line.startswith("uyarı")),
+    )
+
+
+# --- the officer's desk ------------------------------------------------------------------------------
+
+desk_folder = click.argument("folder", metavar="KLASÖR", type=click.Path(file_okay=False, path_type=Path))
+
+
+@cli.command("receive")
+@desk_folder
+@click.argument("ref", metavar="PAKET_NO")
+@click.option("--dekont", is_flag=True, help="Aile hekimi: banka dekontu da teslim edildi.")
+@reports_errors
+def receive_command(folder: Path, ref: str, dekont: bool) -> None:
+    """Bir paketin teslim alındığını kaydet (kapaktaki barkod ya da paket numarası).
+
+    Bilinmeyen ya da yanlış yazılmış paket numarası: çıkış kodu 2. İkinci okutma yeni kayıt eklemez ve
+    paketin ilk ne zaman teslim alındığını söyler; sonradan verilen --dekont aile hekimi kaydını tamamlar.
+    """
+    from formkit.desk.receive import receive
+    from formkit.desk.store import Store, os_user
+
+    with Store(folder) as store:
+        scan = receive(store, ref, dekont=dekont, who=os_user())
+    click.echo(scan.message())
+
+
+@cli.command("status")
+@desk_folder
+@click.option("--json", "as_json", is_flag=True, help="Sonucu JSON olarak yaz (betikler için).")
+@click.option(
+    "--csv", "csv_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+    help="Excel için CSV dosyası da yaz (; ayraçlı, UTF-8 BOM).",
+)  # fmt: skip
+@reports_errors
+def status_command(folder: Path, as_json: bool, csv_path: Path | None) -> None:
+    """Her başvuru sahibinin durumu: hazırlandı → e-postalandı → teslim alındı → Kamu SM'ye gönderildi.
+
+    Her kişi için bir satır (paket numarası, ad, başvuru türü, maskeli T.C. numarası, her adımın tarihi)
+    ve sayımlar.
+    """
+    from formkit.desk import status
+    from formkit.desk.store import Store
+    from formkit.fileio import write_atomic
+
+    with Store(folder) as store:
+        rows = status.lines(store)
+    if csv_path is not None:
+        write_atomic(csv_path, status.as_csv(rows), error=InputError)
+        click.echo(f"{csv_path} yazıldı ({len(rows)} satır)", err=as_json)
+    if as_json:
+        click.echo(status.as_json(rows))
+    else:
+        for line in status.text(rows):
+            click.echo(line)
+
+
+@cli.command("remind")
+@desk_folder
+@click.option(
+    "--after", "after_days", type=click.IntRange(0, 3650), required=True, metavar="GÜN",
+    help="E-postası en az bu kadar gün önce gönderilmiş ve hâlâ teslim etmemiş olanlara hatırlat.",
+)  # fmt: skip
+@profile_option
+@reports_errors
+def remind_command(folder: Path, after_days: int, profile_path: str | None) -> None:
+    """Teslim etmeyenlere (kurum, aile hekimi) hatırlatma e-postası yaz; `formkit send` gönderir.
+
+    E-postası en az GÜN gün önce gönderilmiş ve teslim etmemiş (ya da dekontu eksik) her kurum ve aile
+    hekimi başvurusu için KLASÖR/outbox içine bir hatırlatma yazar. GÜN dolmadan yeniden çalıştırılırsa
+    yeni bir şey yazmaz.
+    """
+    from formkit.desk import remind
+    from formkit.desk.store import Store, os_user
+
+    profile = load_profile(profile_path)
+    with Store(folder) as store:
+        result = remind.remind(store, profile, after_days=after_days, who=os_user())
+    for line in remind.summary(result, after_days, folder):
+        click.echo(line)
+    sys.exit(result.exit_code)
+
+
+@cli.command("dispatch")
+@desk_folder
+@click.option(
+    "--again", "again", type=click.IntRange(min=1), default=None, metavar="NO",
+    help="Daha önce hazırlanmış bir listeyi yeniden yazdır.",
+)  # fmt: skip
+@profile_option
+@reports_errors
+def dispatch_command(folder: Path, again: int | None, profile_path: str | None) -> None:
+    """Teslim alınan ve henüz gönderilmemiş paketlerin Kamu SM listesini (PDF) hazırla, gönderildi say.
+
+    Teslim alınmış ve henüz gönderilmemiş her paketi (aile hekimi: dekontuyla) listeler, gönderildi olarak
+    işaretler ve PDF'in yolunu yazar; --again NO önceki bir listeyi yeniden yazar.
+    """
+    from formkit.desk import dispatch
+    from formkit.desk.store import Store, os_user
+
+    profile = load_profile(profile_path)
+    with Store(folder) as store:
+        if again is not None:
+            listing = dispatch.recorded(store, again)
+        else:
+            new = dispatch.dispatch(store, who=os_user())
+            if new is None or not new.items:
+                click.echo("gönderilecek yeni paket yok")
+                if new is not None and new.waiting_receipt:
+                    click.echo(f"{new.waiting_receipt} aile hekimi paketi dekont bekliyor", err=True)
+                return
+            listing = new
+        path = dispatch.write(store, profile, listing)
+    if again is None:
+        click.echo(f"liste {listing.id}: {len(listing.items)} paket Kamu SM'ye gönderildi olarak işaretlendi")
+        if listing.waiting_receipt:
+            click.echo(
+                f"{listing.waiting_receipt} aile hekimi paketi dekont beklediği için listede yok", err=True
+            )
+    click.echo(str(path))
+
+
+@cli.command("desk")
+@desk_folder
+@click.option(
+    "--host", default="127.0.0.1", show_default=True, help="Dinlenecek adres (ağa açmak için 0.0.0.0)."
+)
+@click.option(
+    "--port", default=8090, show_default=True, type=click.IntRange(0, 65535), help="Port (0: boş bir port)."
+)
+@click.option(
+    "--set-password", "set_password", is_flag=True,
+    help="Masa sayfasının parolasını belirle (terminal değilse standart girdiden okunur) ve çık.",
+)  # fmt: skip
+@profile_option
+@reports_errors
+def desk_command(folder: Path, host: str, port: int, set_password: bool, profile_path: str | None) -> None:
+    """Masa sayfası: barkod okutma, durum listesi, Kamu SM listesi; giriş gerekir.
+
+    Masayı bir web sayfası olarak sunar; --host başka bir şey demedikçe yalnızca 127.0.0.1 dinlenir.
+    Önce --set-password ile parolayı belirleyin (yalnızca scrypt özeti saklanır).
+    """
+    from formkit.desk import auth
+    from formkit.desk.store import Store, os_user
+
+    if set_password:
+        if sys.stdin.isatty():
+            password = click.prompt("Yeni masa parolası", hide_input=True, confirmation_prompt=True, err=True)
+        else:
+            password = sys.stdin.readline().rstrip("\r\n")
+        with Store(folder) as store:
+            auth.set_password(store, password, who=os_user())
+        click.echo(f"parola kaydedildi (scrypt özeti): {folder / 'desk.sqlite'}")
+        return
+    from formkit.desk.web import serve as serve_desk
+
+    profile = load_profile(profile_path)
+    serve_desk(
+        folder,
+        profile,
+        host=host,
+        port=port,
         announce=lambda line: click.echo(line, err=line.startswith("uyarı")),
     )
 

@@ -50,3 +50,51 @@ class TemplateError(FormkitError):
 
 class MailError(FormkitError):
     """Writing or sending e-mail failed in a way that stops the whole command."""
+
+
+class DiskFullError(FormkitError):
+    """The disk (or the user's quota) is full: the command stops; what was finished is kept and recorded."""
+
+
+# --- the PDF layer (formkit/pdf) and the codes drawn on packet pages ----------------------------------------
+
+
+class PdfError(FormkitError):
+    """A PDF could not be read, joined or laid out; the base of the PDF layer's errors."""
+
+
+class JoinError(PdfError):
+    """A document could not be added to a print file (unreadable, no pages, an unexpected structure)."""
+
+
+class NotPlain(PdfError):
+    """Internal signal of the fast PDF paths: the data is not in the plain form they copy byte for byte.
+
+    Callers catch it and take the general (pypdf) path; it reaches a user only through a bug, and then as an
+    ordinary error line, never a traceback.
+    """
+
+    def __init__(self, message: str = "PDF düz biçimde değil (hızlı yol kullanılamıyor)") -> None:
+        super().__init__(message)
+
+
+class DamagedPdf(NotPlain):
+    """A PDF in the plain form whose bytes contradict themselves (a cross-reference entry that points
+    elsewhere, an unterminated string, a stream longer than its /Length, a byte that is no PDF syntax).
+
+    Not handed to pypdf's general path: its repairs guess, and a guess can drop or change pages. Callers
+    report it as a clear error instead.
+    """
+
+
+class FitError(PdfError):
+    """A text does not fit its box even at the smallest allowed size; names the field for the report."""
+
+    def __init__(self, field: str, text: str) -> None:
+        super().__init__(f"{field}: metin sayfadaki alanına sığmıyor: {text[:60]!r}")
+        self.field = field
+        self.text = text
+
+
+class CodeError(FormkitError):
+    """A text cannot be encoded as a QR code or barcode."""

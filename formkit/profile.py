@@ -18,7 +18,7 @@ from typing import Any
 from stdnum import iban as stdnum_iban
 from stdnum.exceptions import ValidationError as StdnumError
 
-from formkit import turkish
+from formkit import texts, turkish
 from formkit.errors import ProfileError
 from formkit.model import BankAccount, FeeItem, Fees, PostalAddress, Profile, Urls
 from formkit.resources import asset
@@ -61,14 +61,10 @@ def fee_warning(profile: Profile, today: date | None = None) -> str | None:
     """A one-line warning when the profile's fees are more than a year old (prices changed on 01.01.2026)."""
     today = today or date.today()
     valid_from = profile.fees.valid_from
-    stale = (today - valid_from).days > 365 or (valid_from < PRICE_CHANGE <= today)
-    if not stale:
+    changed = valid_from < PRICE_CHANGE <= today
+    if not changed and (today - valid_from).days <= 365:
         return None
-    return (
-        f"uyarı: profildeki ücretler {valid_from:%d.%m.%Y} tarihli; Kamu SM ücretleri "
-        f"{PRICE_CHANGE:%d.%m.%Y} tarihinde değişti. Güncel tutarı {profile.urls.fees or 'Kamu SM'} "
-        "adresinden kontrol edip profili güncelleyin."
-    )
+    return texts.fee_warning(valid_from, PRICE_CHANGE if changed else None, profile.urls.fees)
 
 
 def place_line(address: PostalAddress) -> str:

@@ -74,8 +74,8 @@ def test_cp1254_export_with_invalid_rows(tmp_path: Path) -> None:
     assert rows[4]["track"] == "aile-hekimi" and rows[4]["pages"] > rows[2]["pages"]
 
     with (out / "errors.csv").open(encoding="utf-8-sig", newline="") as handle:
-        errors = list(csv.DictReader(handle))
-    assert {(e["satır"], e["alan"]) for e in errors} == {("5", "tc_kimlik_no"), ("9", "soyad")}
+        errors = list(csv.DictReader(handle, delimiter=";"))
+    assert {(e["Satır"], e["Sütun"]) for e in errors} == {("5", "T.C. KİMLİK NO"), ("9", "SOYADI")}
     assert (out / "errors.csv").read_bytes().startswith(b"\xef\xbb\xbf")
 
     printed = sorted((out / "print").glob("*.pdf"))
@@ -103,7 +103,7 @@ def test_rerun_rebuilds_nothing_and_a_changed_row_only_itself(tmp_path: Path) ->
     time.sleep(0.01)
 
     again = _run("batch", str(source), "-o", str(out), "--jobs", "1")
-    assert again.exit_code == 0 and "0 yeni, 5 güncel" in again.output
+    assert again.exit_code == 0 and "her şey güncel, 5 paket zaten hazırdı" in again.output
     assert {p: (p.stat().st_mtime_ns, p.read_bytes()) for p in files} == before
 
     body = list(batchdata.rows(5))
@@ -122,7 +122,7 @@ def test_a_folder_holding_another_batch_is_refused(tmp_path: Path) -> None:
     second = batchdata.write_csv(tmp_path / "b.csv", list(batchdata.rows(2, start=10)))
     assert _run("batch", str(first), "-o", str(out)).exit_code == 0
     refused = CliRunner().invoke(cli.cli, ["batch", str(second), "-o", str(out)])
-    assert refused.exit_code == 2 and "başka bir toplu iş" in refused.output
+    assert refused.exit_code == 2 and "başka bir girdinin paketleri var" in refused.output
     forced = _run("batch", str(second), "-o", str(out), "--force")
     assert forced.exit_code == 0
     manifest = _manifest(out)
@@ -206,14 +206,17 @@ def test_unreadable_input_is_exit_2_in_one_line(tmp_path: Path) -> None:
 
 
 def test_errors_csv_cells_cannot_run_as_formulas(tmp_path: Path) -> None:
-    from formkit.batch.run import _write_errors
+    from formkit.batch.errors import ErrorReport
     from formkit.model import Problem
 
-    target = tmp_path / "errors.csv"
-    _write_errors(target, [(3, Problem("ad", '=HYPERLINK("http://x")')), (4, Problem("soyad", "@SUM(A1)"))])
-    with target.open(encoding="utf-8-sig", newline="") as handle:
-        cells = [row["hata"] for row in csv.DictReader(handle)]
-    assert cells == ['\'=HYPERLINK("http://x")', "'@SUM(A1)"]
+    report = ErrorReport({"ad": "ADI"})
+    report.add(3, [Problem("ad", '=HYPERLINK("http://x")')], {"ad": "-1+1", "soyad": ""})
+    report.add(4, [Problem("soyad", "@SUM(A1)")])
+    report.write(tmp_path)
+    with (tmp_path / "errors.csv").open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.DictReader(handle, delimiter=";"))
+    assert [row["Sorun"] for row in rows] == ['\'=HYPERLINK("http://x")', "'@SUM(A1)"]
+    assert rows[0]["Ad Soyad"] == "'-1+1" and rows[0]["Sütun"] == "ADI"
 
 
 def test_print_files_are_chunked_kept_when_unchanged_and_pruned(

@@ -99,13 +99,14 @@ def test_printouts_are_paired_by_number_and_every_mismatch_is_a_problem(tmp_path
     assert rows[9]["status"] == "failed" and "dosya bulunamadı" in rows[9]["reason"]
 
     with (out / "errors.csv").open(encoding="utf-8-sig", newline="") as handle:
-        errors = list(csv.reader(handle))[1:]
-    files = {message.split(":")[0]: (row, message) for row, _field, message in errors if row == ""}
+        errors = list(csv.reader(handle, delimiter=";"))[1:]  # Satır;Ad Soyad;Sütun;Sorun
+    files = {message.split(":")[0]: (row, message) for row, _name, _column, message in errors if row == ""}
+    assert {column for row, _name, column, _message in errors if row == ""} == {"PORTAL ÇIKTISI"}
     assert set(files) == {"yabanci.pdf", "iki-kisi.pdf", "bos.pdf", "x1.pdf", "x2.pdf"}
     assert "hiçbir geçerli satırda yok" in files["yabanci.pdf"][1]
     assert "birden çok satırın" in files["iki-kisi.pdf"][1] and "2, 5" in files["iki-kisi.pdf"][1]
     assert "hiçbir satırla eşleştirilmedi" in files["bos.pdf"][1]
-    assert {row for row, _, _ in errors if row} == {"4", "6", "8", "9"}
+    assert {row for row, _, _, _ in errors if row} == {"4", "6", "8", "9"}
     everything = (out / "errors.csv").read_text(encoding="utf-8-sig") + (out / "manifest.json").read_text()
     for tc in [*tcs, batchdata.tc_number(5000), batchdata.tc_number(9999)]:
         assert tc not in everything  # KVKK: masked everywhere outside the form
@@ -122,7 +123,7 @@ def test_printouts_are_paired_by_number_and_every_mismatch_is_a_problem(tmp_path
     assert len(print_texts) == sum(int(rows[r]["pages"]) for r in (2, 3, 5, 7))
 
     again = _run("batch", str(source), "-o", str(out), "--forms", str(forms), "--jobs", "1")
-    assert "(0 yeni, 4 güncel)" in again.output  # nothing changed: nothing rebuilt
+    assert "4 paket zaten hazırdı, yeniden üretilen yok" in again.output  # nothing changed: nothing rebuilt
     (forms / "x2.pdf").unlink()
     third = _run("batch", str(source), "-o", str(out), "--forms", str(forms), "--jobs", "1")
     assert "(1 yeni, 4 güncel)" in third.output  # row 4 now has exactly one printout
@@ -148,7 +149,7 @@ def test_an_unreadable_file_without_a_number_is_a_problem_not_a_crash(tmp_path: 
     assert result.exit_code == 1
     errors = (out / "errors.csv").read_text(encoding="utf-8-sig")
     assert re.search(
-        r'^,form_pdf,"bozuk\.pdf: metni okunamadı \(bozuk ya da PDF değil\), dosya adında da yok',
+        r'^;;form_pdf;"bozuk\.pdf: metni okunamadı \(bozuk ya da PDF değil\), dosya adında da yok',
         errors,
         re.M,
     )

@@ -21,7 +21,7 @@ def test_help_is_there() -> None:
     runner = CliRunner()
     for command in ("fields", "fill"):
         result = runner.invoke(cli, [command, "--help"])
-        assert result.exit_code == 0 and "Usage" in result.output
+        assert result.exit_code == 0 and "Kullanım:" in result.output
 
 
 def test_fields_json_lists_name_type_page() -> None:
@@ -91,10 +91,43 @@ def test_bad_inputs_exit_2_with_one_line_and_no_file(tmp_path: Path) -> None:
         assert not out.exists()
     unknown = tmp_path / "unknown.json"
     unknown.write_text('{"adi": "x"}', encoding="utf-8")
-    result = CliRunner().invoke(cli, ["fill", FORM, "--data", str(unknown), "-o", str(out)])
+    result = CliRunner().invoke(cli, ["fill", FORM, "--data", str(unknown), "-o", str(out), "--strict"])
     assert result.exit_code == 2
     assert "unknown.json, adi: şablonda böyle bir alan yok" in result.output
     assert not out.exists()
+
+
+def test_fill_writes_what_fits_and_reports_the_rest_with_exit_1(tmp_path: Path) -> None:
+    data = tmp_path / "values.json"
+    data.write_text(json.dumps({"ad": "Ayşe", "adi": "x", "basvuru_nedeni_ilk": "belki"}), encoding="utf-8")
+    out = tmp_path / "out.pdf"
+    proc = subprocess.run(
+        [sys.executable, str(ROOT / "cli.py"), "fill", FORM, "--data", str(data), "-o", str(out)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode == 1, proc.stderr
+    lines = proc.stderr.strip().splitlines()
+    assert lines == [
+        f"hata: {data}, adi: şablonda böyle bir alan yok",
+        f"hata: {data}, basvuru_nedeni_ilk: onay kutusu için evet/hayır bekleniyor, 'belki' verildi",
+    ]
+    assert "Ayşe" in PdfReader(out).pages[0].extract_text()
+    assert "2 değer kullanılamadı" in proc.stdout
+    strict = tmp_path / "strict.pdf"
+    result = CliRunner().invoke(cli, ["fill", FORM, "--data", str(data), "-o", str(strict), "--strict"])
+    assert result.exit_code == 2 and not strict.exists()
+
+
+def test_a_fill_that_changes_nothing_warns_and_exits_1(tmp_path: Path) -> None:
+    data = tmp_path / "values.json"
+    data.write_text('{"adi": "x", "soyadi": "y"}', encoding="utf-8")
+    out = tmp_path / "out.pdf"
+    result = CliRunner().invoke(cli, ["fill", FORM, "--data", str(data), "-o", str(out)])
+    assert result.exit_code == 1
+    assert "hiçbir alan doldurulmadı" in result.output
+    assert result.output.count("şablonda böyle bir alan yok") == 2
 
 
 def test_javascript_template_warns(tmp_path: Path) -> None:

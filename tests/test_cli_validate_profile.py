@@ -38,8 +38,8 @@ def all_commands(group: click.Group, prefix: tuple[str, ...] = ()) -> list[tuple
 def test_every_command_has_help(command: tuple[str, ...]) -> None:
     result = run(*command, "--help")
     assert result.exit_code == 0, result.output
-    assert "Usage:" in result.output
-    help_text = result.output.split("Options:")[0]
+    assert "Kullanım:" in result.output
+    help_text = result.output.split("Seçenekler:")[0]
     assert len(help_text.strip().splitlines()) >= 2, "no help text"
 
 

@@ -284,10 +284,16 @@ def test_signed_template_warns() -> None:
 
 def test_caps_and_time_limit(monkeypatch: pytest.MonkeyPatch) -> None:
     data = asset("forms", "nes-basvuru-formu.pdf").read_bytes()
-    with monkeypatch.context() as slow:  # a parse that takes longer than the limit, whatever the machine
-        slow.setattr(forms.Template, "_load", lambda self, data: time.sleep(0.5))
-        with pytest.raises(TemplateError, match="saniye"):
-            forms.Template(data, source="yavaş.pdf", time_limit=0.05)
+    load = forms.Template._load
+
+    def slow_load(self: forms.Template, raw: bytes) -> None:  # a parse that outlasts the limit, whatever
+        time.sleep(0.5)  # the machine's speed (a 1 µs limit raced a warm, fast parse)
+        load(self, raw)
+
+    monkeypatch.setattr(forms.Template, "_load", slow_load)
+    with pytest.raises(TemplateError, match="saniye"):
+        forms.Template(data, source="yavaş.pdf", time_limit=0.05)
+    monkeypatch.setattr(forms.Template, "_load", load)
     monkeypatch.setattr(forms, "MAX_BYTES", 1000)
     with pytest.raises(TemplateError, match="çok büyük"):
         forms.Template.from_path(asset("forms", "nes-basvuru-formu.pdf"))

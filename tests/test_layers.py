@@ -18,7 +18,7 @@ LAYERS: list[set[str]] = [
     {"formkit.errors", "formkit.resources"},
     {"formkit.model"},
     {"formkit.turkish", "formkit.fileio"},
-    {"formkit.profile", "formkit.texts", "formkit.jsonload"},
+    {"formkit.profile", "formkit.texts", "formkit.jsonload", "formkit.limits"},
     {"formkit.pdf"},
     {"formkit.acroform"},
     {"formkit.input"},
@@ -26,6 +26,7 @@ LAYERS: list[set[str]] = [
     {"formkit.batch"},
     {"formkit.mail"},
     {"formkit.desk", "formkit.web"},
+    {"formkit.cli_tr"},  # click in Turkish: used by cli.py only
 ]
 
 

@@ -339,7 +339,7 @@ def test_bad_max_size_is_a_usage_error(tmp_path: Path) -> None:
 def test_commands_have_help() -> None:
     for command in ("mail", "send"):
         result = CliRunner().invoke(cli.cli, [command, "--help"])
-        assert result.exit_code == 0 and "FOLDER" in result.output
+        assert result.exit_code == 0 and "KLASÖR" in result.output
 
 
 def test_duplicate_refs_and_odd_entries_are_refused_not_fatal(tmp_path: Path) -> None:

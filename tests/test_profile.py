@@ -25,7 +25,17 @@ def test_stale_fees_warn_after_the_2026_price_change() -> None:
     p = profiles.load()
     assert profiles.fee_warning(p, date(2024, 6, 1)) is None
     warning = profiles.fee_warning(p, date(2026, 11, 26))
-    assert warning is not None and "01.01.2026" in warning
+    assert warning is not None and "01.01.2026 tarihinde değişti" in warning
+
+
+def test_fees_newer_than_the_price_change_warn_only_when_over_a_year_old() -> None:
+    from dataclasses import replace
+
+    p = profiles.load()
+    fresh = replace(p, fees=replace(p.fees, valid_from=date(2026, 2, 1)))
+    assert profiles.fee_warning(fresh, date(2026, 11, 26)) is None
+    old = profiles.fee_warning(fresh, date(2027, 3, 1))
+    assert old is not None and "bir yıldan eski" in old and "değişti" not in old
 
 
 def test_bad_profile_names_every_bad_key(tmp_path: Path) -> None:

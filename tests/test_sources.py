@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 import tracemalloc
 from datetime import date, datetime, time
 from decimal import Decimal
@@ -11,7 +14,7 @@ import pytest
 from openpyxl import Workbook
 
 from formkit.errors import InputError
-from formkit.input import sources
+from formkit.input import sheets
 from formkit.input.sources import ALIASES, FIELDS, REQUIRED_FIELDS, canonical_field, open_table
 
 HEADER = (
@@ -114,7 +117,7 @@ def test_xlsx_id_cell_value_is_exact(tmp_path: Path) -> None:
     ],
 )
 def test_cell_text(value: object, text: str) -> None:
-    assert sources._cell_text(value) == text
+    assert sheets.cell_text(value) == text
 
 
 def test_json_list_and_single_object(data_dir: Path) -> None:
@@ -186,10 +189,10 @@ def test_each_missing_required_column_is_reported(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("name", "message"),
     [
-        ("bad_binary.csv", "metin dosyası değil"),
+        ("bad_binary.csv", "bir PNG resmi, başvuru listesi değil"),
         ("bad_empty.csv", "dosya boş"),
         ("bad_header_only.csv", "başlık satırı var ama hiç veri satırı yok"),
-        ("bad_empty_sheet.xlsx", "ilk sayfa boş"),
+        ("bad_empty_sheet.xlsx", "dolu bir sayfa yok"),
         ("bad_scalar.json", "JSON bir nesne ya da nesne listesi olmalı"),
         ("bad_syntax.json", "geçerli JSON değil"),
         ("bad_mojibake.csv", "Türkçe harfler bozuk görünüyor"),
@@ -207,11 +210,11 @@ def test_bad_files_are_one_clear_line(data_dir: Path, name: str, message: str) -
 def test_other_unusable_inputs(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="klasör"):
         open_table(tmp_path)
-    with pytest.raises(InputError, match=r"eski Excel \(.xls\)"):
+    with pytest.raises(InputError, match=r"\.xls uzantılı ama bir çalışma kitabı değil"):
         open_table(write(tmp_path / "a.xls", "x"))
-    with pytest.raises(InputError, match="Excel çalışma kitabı değil"):
+    with pytest.raises(InputError, match="xlsx uzantılı ama bir çalışma kitabı değil"):
         open_table(write(tmp_path / "a.xlsx", "ad;soyad\n"))
-    with pytest.raises(InputError, match="Excel çalışma kitabı okunamadı"):
+    with pytest.raises(InputError, match="bozuk bir ZIP/Excel dosyası"):
         open_table(tmp_path.joinpath("b.xlsx").write_bytes(b"PK\x03\x04broken") and tmp_path / "b.xlsx")
     with pytest.raises(InputError, match="JSON listesi boş"):
         open_table(write(tmp_path / "a.json", "[]"))
@@ -301,3 +304,46 @@ def test_title_rows_above_the_header_are_skipped(tmp_path: Path) -> None:
     table = open_table(tmp_path / "title.xlsx")
     (raw,) = table.rows()
     assert (table.header_row, raw.row, raw.values["soyad"]) == (4, 5, "Öztürk")
+
+
+# --- JSON limits and the import graph ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            "[" * 100_000 + "]" * 100_000,
+            r"JSON çok derin iç içe \(100000 düzey\); sınır 20 düzey.*FORMKIT_MAX_JSON_DEPTH",
+        ),
+        ('{"ad": ' + "9" * 5000 + "}", r"5000 haneli bir sayı var; sınır 50 hane.*FORMKIT_MAX_NUMBER_DIGITS"),
+        ('{"ad": 1.5e999}', "çok büyük bir sayı"),
+        ('{"ad": NaN}', "NaN JSON'da geçerli bir değer değil"),
+    ],
+)
+def test_hostile_json_is_one_clear_line(tmp_path: Path, text: str, message: str) -> None:
+    path = write(tmp_path / "kisi.json", text)
+    with pytest.raises(InputError, match=message) as info:
+        open_table(path)
+    assert len(info.value.lines()) == 1 and "kisi.json" in info.value.message
+
+
+def test_json_size_and_value_limits(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("FORMKIT_MAX_JSON_MB", "1")
+    with pytest.raises(InputError, match=r"JSON dosyası çok büyük.*FORMKIT_MAX_JSON_MB"):
+        open_table(write(tmp_path / "buyuk.json", '[{"ad": "' + "a" * 1_100_000 + '"}]'))
+    monkeypatch.delenv("FORMKIT_MAX_JSON_MB")
+    monkeypatch.setenv("FORMKIT_MAX_CELL_CHARS", "10000")
+    record = dict.fromkeys(REQUIRED_FIELDS, "x") | {"adres": "Ç" * 20_000}
+    path = write(tmp_path / "uzun.json", json.dumps(record))
+    with pytest.raises(
+        InputError, match=r"satır 2, adres: değerde 20000 karakter var.*FORMKIT_MAX_CELL_CHARS"
+    ):
+        list(open_table(path).rows())
+
+
+def test_store_does_not_import_the_file_readers() -> None:
+    """sources → store → table: the store (used by the web app) no longer imports sources back."""
+    code = "import sys, formkit.input.store; print('formkit.input.sources' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "False"

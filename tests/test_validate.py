@@ -358,3 +358,38 @@ def test_validate_stream_flags_duplicates_on_every_row() -> None:
     assert [type(o).__name__ for o in streamed] == ["list", "Applicant", "list"]
     assert all(isinstance(o, list) and o[-1].field == "tc_kimlik_no" for o in (streamed[0], streamed[2]))
     assert streamed == [o for _, o in validate_all(rows, today=date(2026, 1, 1))]
+
+
+# --- lengths: validate and batch give one answer -------------------------------------------------------
+
+
+def test_a_100_kb_address_is_a_problem_of_its_field() -> None:
+    (problem,) = problems(adres="Çiftlikköy Mah. " * 6400)
+    assert problem.field == "adres" and problem.row == 2
+    assert problem.message == "en çok 150 karakter olabilir (102399 karakter var); kısaltın"
+
+
+def _widest(limit: int, word: str) -> str:
+    return (f"{word} " * limit)[:limit].strip()
+
+
+# W and M are the widest capitals. Names and places may be one long word: 17 letters is the longest word
+# in a Turkish name we know of ("Karaosmanoğulları"), 16 the longest ilçe ("Mustafakemalpaşa").
+@pytest.mark.parametrize("name_word", ["ĞÜMÜŞWMĞ", "ĞÜMÜŞWMĞĞÜMÜŞWMĞĞ"])
+def test_every_field_at_its_limit_fits_every_page_of_every_track(name_word: str) -> None:
+    """The limits are chosen so that what validate passes, batch can print: wide capitals in every text
+    field at its limit at once, each track, default pages and the editable form."""
+    from formkit import profile as profiles
+    from formkit.input.validate import MAX_LENGTH
+    from formkit.packet.builder import PacketBuilder
+
+    texts = ("ad", "soyad", "dogum_yeri", "kurum", "unvan", "adres", "il", "ilce", "birim")
+    names = {"ad", "soyad", "dogum_yeri", "il", "ilce"}
+    long = {name: _widest(MAX_LENGTH[name], name_word if name in names else "ĞÜMÜŞWMĞ") for name in texts}
+    long["e_posta"] = "w" * (MAX_LENGTH["e_posta"] - len("@saglik.gov.tr")) + "@saglik.gov.tr"
+    profile = profiles.load(None)
+    for track in ("Doktor", "Aile Hekimi", "Bireysel"):
+        applicant = ok(**long, basvuru_turu=track)
+        for editable in (False, True):
+            packet = PacketBuilder(profile, editable=editable).build(applicant)
+            assert packet.pages >= 3

@@ -7,16 +7,24 @@ key (a hash of the applicant, the profile, the form and the formkit version, not
 rebuilds only rows whose key is new or whose file is gone, and leaves every other file untouched, byte for
 byte and modification time. The manifest is rewritten atomically while the batch runs, so after a kill it
 still describes files that exist.
+
+The output folder is claimed by content, not by file name: the manifest records the input's SHA-256 and the
+profile's fingerprint. The same content under any name continues the batch; another file continues it only
+when at least half of the people whose packets are there are in it (an edited export); otherwise, or when
+the profile changed, the run stops before touching anything unless --force. A full disk stops the run
+cleanly: the work in flight is collected, the manifest is written with every finished packet (or, if even
+that cannot be written, the packets it would have added are removed), and a rerun once space is freed
+builds only what is missing.
 """
 
 from __future__ import annotations
 
-import csv
+import contextlib
 import hashlib
-import io
 import json
 import multiprocessing
 import os
+import re
 import time
 import uuid
 from collections import deque
@@ -26,29 +34,32 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
-from formkit import __version__
+from formkit import __version__, texts
 from formkit.batch import printouts
-from formkit.errors import FormkitError, InputError
-from formkit.fileio import remove_temporaries, write_atomic
+from formkit.batch.errors import ErrorReport
+from formkit.errors import DiskFullError, FormkitError, InputError
+from formkit.fileio import check_target, disk_full, is_disk_full, remove_temporaries, write_atomic
 from formkit.input.sources import RawRow, Table, open_table
 from formkit.input.validate import row_tc, validate_stream
 from formkit.model import Applicant, Problem, Profile, redact_tc
 from formkit.packet.builder import PacketBuilder, packet_ref, write_packet
 from formkit.packet.content import all_copy_labels
 from formkit.packet.copies import PageLayout, Printout, mark_size
+from formkit.packet.reference import make_ref, reference_key
 from formkit.pdf import limits
 from formkit.pdf.join import JoinWriter
 
 MANIFEST = "manifest.json"
-ERRORS = "errors.csv"
+ERRORS = "errors.csv"  # formkit.batch.errors.CSV_NAME
 PACKETS = "packets"
 PRINT = "print"
 PRINT_CHUNK = 500  # packets per joined print file
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _CHUNK_ROWS = 4  # rows per task sent to a worker: fewer round trips, still fine-grained progress
 _MANIFEST_EVERY = 2.0  # seconds between manifest rewrites during a run
+_HASH_BLOCK = 1 << 20
 
 Progress = Callable[[int, int], None]
+_Built = tuple[list[tuple[int, dict[str, Any]]], str | None]  # a chunk's rows, and why it stopped (disk full)
 _T = TypeVar("_T")
 
 
@@ -110,30 +121,35 @@ def run(
     """
     started = time.perf_counter()
     table = open_table(input_path, encoding=options.encoding)
-    previous = _claim_folder(out_dir, input_path, options.force)
+    claim = _Claim(out_dir, input_path, options)
+    total, checked = validate_stream(claim.observe(table.rows))  # its first pass also counts known people
+    previous = claim.decide()
     packets_dir = out_dir / PACKETS
     packets_dir.mkdir(parents=True, exist_ok=True)
     _remove_temporaries(out_dir)
     identity = {
         "id": previous.get("batch", {}).get("id") or uuid.uuid4().hex,
         "input": input_path.name,
+        "input_sha256": claim.digest,
         "profile": options.profile.fingerprint,
         "formkit": __version__,
     }
     old = _Previous(previous)
     del previous
     pairing = _pair_printouts(table, input_path, options)
-    total, checked = validate_stream(table.rows)
     result = BatchResult(out_dir=out_dir, warnings=list(table.warnings), rows=total)
     result.unpaired_files = len(pairing.file_problems)
-    writer = _ManifestWriter(out_dir, identity, table.warnings)
+    writer = _TrackedWriter(out_dir, identity, table.warnings)
     plan = _PrintPlan(out_dir, options.duplex, old.print_files)
-    problems: list[tuple[int, Problem]] = []
+    report = ErrorReport(table.fields, workbook=table.is_spreadsheet)  # errors.csv (+ .xlsx), user's headers
+    report.add(0, pairing.file_problems)  # printouts no row owns: row 0, shown empty, first
     current_pdfs: set[str] = set()
     build_id = _build_identity(options)
     writer.write()  # from the start, the folder says which batch it holds
     if progress:
         progress(0, total)
+
+    stop: list[DiskFullError] = []  # set when the disk is full: no new row is started
 
     with _Runner(options.jobs if total > _CHUNK_ROWS else 1, options, packets_dir) as runner:
 
@@ -153,15 +169,21 @@ def run(
                 current_pdfs.add(entry["pdf"])
             elif entry["status"] == "failed":
                 result.failed += 1
-                problems.append((entry["row"], Problem("", entry["reason"], row=entry["row"])))
+                report.add(entry["row"], [Problem("", entry["reason"], row=entry["row"])])
             plan.settle(entry)
-            plan.advance(runner)
-            writer.maybe_write()
+            if not stop:
+                plan.advance(runner)
+                try:
+                    writer.maybe_write()
+                except DiskFullError as exc:
+                    stop.append(exc)
             if progress:
                 progress(writer.settled, total)
 
         def tasks() -> Iterator[_Task]:
             for raw, outcome in checked:
+                if stop:
+                    return
                 plan.expect(raw.row)
                 if isinstance(outcome, Applicant) and raw.row in pairing.row_failures:
                     reason = pairing.row_failures[raw.row]
@@ -174,27 +196,35 @@ def run(
                         result.up_to_date += 1
                         settle(reused)
                     else:
-                        writer.set({"row": raw.row, "status": "pending"})
+                        writer.set(_pending_entry(raw.row))
                         if form is None:
                             yield _Task(raw.row, outcome, key)
                         else:
                             yield _Task(raw.row, outcome, key, str(form.path), form.layouts)
                 else:
                     result.invalid += 1
-                    problems.extend((raw.row, p) for p in outcome)
+                    report.add(raw.row, outcome, raw.values)
                     settle(_invalid_entry(raw, outcome))
 
-        for _row, entry in _build_all(tasks(), runner):
+        for _row, entry in _build_all(tasks(), runner, lambda reason: stop.append(DiskFullError(reason))):
             if entry["status"] == "ok":
                 result.built += 1
+                writer.unsaved.append((int(entry["row"]), entry["pdf"]))
             settle(entry)
-        plan.advance(runner, final=True)
+        if not stop:
+            plan.advance(runner, final=True)
         writer.print_files = plan.finish()
+        stop.extend(plan.disk_full)
 
+    if stop:
+        _stop_on_full_disk(out_dir, writer, report, stop[0], result, total)
     _delete_packets(out_dir, old.pdfs - current_pdfs)
     result.print_files = [out_dir / p["file"] for p in writer.print_files]
-    writer.write()
-    _write_errors(out_dir / ERRORS, sorted(problems, key=lambda item: item[0]), pairing.file_problems)
+    try:
+        writer.write()
+    except DiskFullError as exc:
+        _stop_on_full_disk(out_dir, writer, report, exc, result, total)
+    report.write(out_dir)
     result.seconds = time.perf_counter() - started
     return result
 
@@ -202,15 +232,95 @@ def run(
 # --- the output folder ------------------------------------------------------------------------------
 
 
-def _claim_folder(out_dir: Path, input_path: Path, force: bool) -> dict[str, Any]:
-    """The previous manifest of this batch ({} for a new one); refuses a folder holding another batch."""
+class _Claim:
+    """Whether out_dir may hold this input's batch; the previous manifest when it does.
+
+    Decided by content: the input's SHA-256 and the profile's fingerprint, recorded in the manifest. When the
+    content differs (an edited export, or another file), the first validation pass counts how many of the
+    people whose packets are in the folder are in this input (by packet reference): at least half means the
+    same list, edited; fewer means another input, whose packets are never deleted without --force.
+    """
+
+    def __init__(self, out_dir: Path, input_path: Path, options: BatchOptions) -> None:
+        self.out_dir = out_dir
+        self.input_path = input_path
+        self.options = options
+        self.digest = _file_digest(input_path)
+        self.previous = _read_previous(out_dir, options.force)
+        batch = self.previous.get("batch")
+        self.batch: dict[str, Any] = batch if isinstance(batch, dict) else {}
+        self.refs = {
+            entry["ref"]
+            for entry in self.previous.get("rows", [])
+            if isinstance(entry, dict) and entry.get("status") == "ok" and isinstance(entry.get("ref"), str)
+        }
+        self.counting = bool(self.refs) and self.batch.get("input_sha256") != self.digest
+        self.found: set[str] = set()  # references of the folder's people met in this input
+
+    def observe(self, rows: Callable[[], Iterable[RawRow]]) -> Callable[[], Iterable[RawRow]]:
+        """`rows` for validate_stream; its first pass also counts the people already in the folder."""
+        passes = 0
+
+        def counted() -> Iterator[RawRow]:
+            nonlocal passes
+            passes += 1
+            counting = self.counting and passes == 1
+            key = reference_key() if counting else b""
+            for raw in rows():
+                if counting:
+                    tc = re.sub(r"\.0+$", "", (raw.values.get("tc_kimlik_no") or "").replace(" ", ""))
+                    ref = make_ref(tc, key) if len(tc) == 11 and tc.isdigit() else ""
+                    if ref in self.refs:
+                        self.found.add(ref)  # a set: a person on two rows counts once
+                yield raw
+
+        return counted
+
+    def decide(self) -> dict[str, Any]:
+        """The previous manifest to continue from ({} for a fresh start); raises InputError to protect it."""
+        if not self.previous:
+            return {}
+        problem = None
+        old_profile = self.batch.get("profile")
+        changed = isinstance(old_profile, str) and old_profile != self.options.profile.fingerprint
+        if changed and self.refs:  # every packet there would be made again
+            problem = texts.another_profile(
+                str(self.out_dir), str(old_profile), self.options.profile.fingerprint
+            )
+        elif self.counting and 2 * len(self.found) < len(self.refs):
+            problem = texts.another_input(
+                str(self.out_dir),
+                str(self.batch.get("input", "?")),
+                len(self.refs),
+                self.input_path.name,
+                len(self.found),
+            )
+        if problem is None:
+            return self.previous
+        if not self.options.force:
+            raise InputError(problem)
+        _delete_packets(self.out_dir, _Previous(self.previous).pdfs)
+        return {}
+
+
+def _file_digest(path: Path) -> str:
+    """SHA-256 of a file, read in blocks (memory flat in the file's size)."""
+    digest = hashlib.sha256()
+    try:
+        with path.open("rb") as handle:
+            while block := handle.read(_HASH_BLOCK):
+                digest.update(block)
+    except OSError as exc:
+        raise InputError(f"{path}: okunamadı ({exc.strerror or exc})") from exc
+    return digest.hexdigest()
+
+
+def _read_previous(out_dir: Path, force: bool) -> dict[str, Any]:
+    """The folder's manifest ({} when there is none); refuses a folder it cannot make sense of."""
     manifest = out_dir / MANIFEST
     if not manifest.exists():
         if (out_dir / PACKETS).is_dir() and any((out_dir / PACKETS).glob("*.pdf")) and not force:
-            raise InputError(
-                f"{out_dir}: klasörde manifest.json olmadan paketler var; "
-                "başka bir klasör seçin ya da --force"
-            )
+            raise InputError(texts.folder_without_manifest(str(out_dir)))
         return {}
     try:
         previous = json.loads(manifest.read_text(encoding="utf-8"))
@@ -219,19 +329,8 @@ def _claim_folder(out_dir: Path, input_path: Path, force: bool) -> dict[str, Any
     except (OSError, ValueError) as exc:
         if force:
             return {}
-        raise InputError(
-            f"{manifest}: okunamadı; klasörü kontrol edin ya da --force ile yeniden başlatın"
-        ) from exc
-    batch = previous.get("batch", {})
-    if isinstance(batch, dict) and batch.get("input") == input_path.name:
-        return previous
-    if not force:
-        raise InputError(
-            f"{out_dir}: bu klasörde başka bir toplu iş var ({batch.get('input', '?')}); "
-            "başka bir çıktı klasörü seçin ya da --force ile üzerine yazın"
-        )
-    _delete_packets(out_dir, _Previous(previous).pdfs)
-    return {}
+        raise InputError(texts.manifest_unreadable(str(manifest))) from exc
+    return previous
 
 
 def _remove_temporaries(out_dir: Path) -> None:
@@ -358,21 +457,67 @@ class _ManifestWriter:
         self.interval = max(_MANIFEST_EVERY, 20 * (self.last - started))
 
 
-def _neutralise(cell: str) -> str:
-    """OWASP CSV injection defence: a cell a spreadsheet would run as a formula starts with a quote."""
-    return "'" + cell if cell.startswith(_FORMULA_START) else cell
+class _TrackedWriter(_ManifestWriter):
+    """The manifest writer, also knowing which packets were built since its last successful write: on a
+    full disk those are the ones the manifest on disk does not list yet."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.unsaved: list[tuple[int, str]] = []  # (row, pdf)
+
+    def write(self) -> None:
+        super().write()
+        self.unsaved.clear()
 
 
-def _write_errors(path: Path, problems: list[tuple[int, Problem]], files: Iterable[Problem] = ()) -> None:
-    """errors.csv: problems about files no row owns first (row left empty), then every row's problems."""
-    buffer = io.StringIO()
-    out = csv.writer(buffer, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
-    out.writerow(["satır", "alan", "hata"])
-    for problem in files:
-        out.writerow(["", _neutralise(problem.field), _neutralise(redact_tc(problem.message))])
-    for row, problem in problems:
-        out.writerow([str(row), _neutralise(problem.field), _neutralise(redact_tc(problem.message))])
-    write_atomic(path, ("\ufeff" + buffer.getvalue()).encode("utf-8"))
+def _pending_entry(row: int) -> dict[str, Any]:
+    return {"row": row, "status": "pending"}
+
+
+def _stop_on_full_disk(
+    out_dir: Path,
+    writer: _TrackedWriter,
+    report: ErrorReport,
+    cause: DiskFullError,
+    result: BatchResult,
+    total: int,
+) -> None:
+    """The disk is full: leave a manifest true to the files on disk, then raise DiskFullError.
+
+    Every finished packet is recorded when the manifest can still be written. When it cannot, room is made:
+    first the print files go (derived from the packets; the rerun joins them again), then the newest
+    unrecorded packets (1, then 2, 4, ...), each row going back to pending, until it fits; if nothing is left
+    to remove, the manifest on disk is the last one written, which lists every packet built before it.
+    """
+    _remove_temporaries(out_dir)
+    recorded, dropped, step, prints_removed = False, 0, 1, False
+    while not recorded:
+        try:
+            writer.write()
+            recorded = True
+        except DiskFullError:
+            if not prints_removed and writer.print_files:
+                for record in writer.print_files:
+                    (out_dir / record["file"]).unlink(missing_ok=True)
+                writer.print_files, prints_removed = [], True
+                continue
+            if not writer.unsaved:
+                break
+            for _ in range(min(step, len(writer.unsaved))):
+                row, pdf = writer.unsaved.pop()
+                (out_dir / pdf).unlink(missing_ok=True)
+                writer.set(_pending_entry(row))
+                dropped += 1
+            step *= 2
+            _remove_temporaries(out_dir)
+    with contextlib.suppress(FormkitError):  # the manifest holds the same problems
+        report.write(out_dir)
+    not_done = total - writer.settled + dropped
+    raise DiskFullError(
+        texts.disk_full_in_batch(
+            cause.message, result.ok - dropped, recorded or not dropped, not_done, dropped, prints_removed
+        )
+    )
 
 
 # --- portal printouts ------------------------------------------------------------------------------
@@ -426,10 +571,13 @@ def _init_worker(options: BatchOptions, packets_dir: Path) -> None:
     _packets_dir = packets_dir
 
 
-def _build_rows(tasks: list[_Task]) -> list[tuple[int, dict[str, Any]]]:
-    """Build, write and describe the packets of a few rows (runs in a worker)."""
+def _build_rows(tasks: list[_Task]) -> _Built:
+    """Build, write and describe the packets of a few rows (runs in a worker).
+
+    Also returns why it stopped early, when the disk is full (the chunk's remaining rows stay pending).
+    """
     assert _builder is not None and _packets_dir is not None
-    results = []
+    results: list[tuple[int, dict[str, Any]]] = []
     for task in tasks:
         try:
             printout = _load_printout(Path(task.form), task.layouts) if task.form else None
@@ -457,6 +605,8 @@ def _build_rows(tasks: list[_Task]) -> list[tuple[int, dict[str, Any]]]:
             }
             if packet.warnings:
                 entry["warnings"] = [redact_tc(w) for w in packet.warnings]
+        except DiskFullError as exc:  # not this row's fault: stop here, the rest of the chunk stays pending
+            return results, exc.message
         except FormkitError as exc:
             entry = {
                 "row": task.row,
@@ -470,7 +620,7 @@ def _build_rows(tasks: list[_Task]) -> list[tuple[int, dict[str, Any]]]:
                 "reason": f"paket oluşturulamadı ({type(exc).__name__})",
             }
         results.append((task.row, entry))
-    return results
+    return results, None
 
 
 def _load_printout(path: Path, layouts: tuple[PageLayout, ...]) -> Printout:
@@ -534,24 +684,35 @@ class _Runner:
             self.pool.shutdown(wait=True, cancel_futures=kind is not None)
 
 
-def _build_all(tasks: Iterable[_Task], runner: _Runner) -> Iterator[tuple[int, dict[str, Any]]]:
+def _build_all(
+    tasks: Iterable[_Task], runner: _Runner, disk_full: Callable[[str], None]
+) -> Iterator[tuple[int, dict[str, Any]]]:
     """Yield (row, manifest entry) as packets are finished, keeping a bounded number of tasks in flight.
 
-    Bounded in flight means memory stays flat however long the input.
+    Bounded in flight means memory stays flat however long the input. A chunk that stopped on a full disk
+    is reported to `disk_full` after its finished rows (the caller then stops handing out tasks).
     """
-    running: set[Future[list[tuple[int, dict[str, Any]]]]] = set()
+    running: set[Future[_Built]] = set()
+
+    def collect(
+        finished: set[Future[_Built]],
+    ) -> Iterator[tuple[int, dict[str, Any]]]:
+        for future in finished:
+            results, stopped = future.result()
+            yield from results
+            if stopped is not None:
+                disk_full(stopped)
+
     for chunk in _chunks(tasks, _CHUNK_ROWS):
         running.add(runner.submit(_build_rows, chunk))
         if len(running) >= (runner.jobs * 4 if runner.jobs > 1 else 1):
             finished, pending = wait(running, return_when=FIRST_COMPLETED)
             running = set(pending)
-            for future in finished:
-                yield from future.result()
+            yield from collect(finished)
     while running:
         finished, pending = wait(running, return_when=FIRST_COMPLETED)
         running = set(pending)
-        for future in finished:
-            yield from future.result()
+        yield from collect(finished)
 
 
 # --- print files ------------------------------------------------------------------------------------
@@ -560,9 +721,15 @@ def _build_all(tasks: Iterable[_Task], runner: _Runner) -> Iterator[tuple[int, d
 def _join_chunk(out_dir: Path, name: str, items: list[tuple[str, str]], duplex: bool) -> int:
     """Join one print file from (pdf, bookmark title) pairs; returns its page count (runs in a worker)."""
     pages = 0
-    with JoinWriter(out_dir / name) as joined:
-        for pdf, title in items:
-            pages += joined.add((out_dir / pdf).read_bytes(), title, pad_to_even=duplex)
+    check_target(out_dir / name)
+    try:
+        with JoinWriter(out_dir / name) as joined:
+            for pdf, title in items:
+                pages += joined.add((out_dir / pdf).read_bytes(), title, pad_to_even=duplex)
+    except OSError as exc:
+        if is_disk_full(exc):
+            raise disk_full(out_dir / PRINT, exc) from exc
+        raise InputError(f"{out_dir / name}: yazılamadı ({exc.strerror or exc})") from exc
     return pages
 
 
@@ -582,6 +749,7 @@ class _PrintPlan:
         self.chunk: list[tuple[int, str, str, str]] = []
         self.old = {p.get("file"): p for p in previous if isinstance(p, dict)}
         self.files: list[tuple[dict[str, Any], Future[int] | None]] = []
+        self.disk_full: list[DiskFullError] = []
         (out_dir / PRINT).mkdir(exist_ok=True)
 
     def expect(self, row: int) -> None:
@@ -618,11 +786,18 @@ class _PrintPlan:
         self.files.append((record, runner.submit(_join_chunk, self.out_dir, name, items, self.duplex)))
 
     def finish(self) -> list[dict[str, Any]]:
-        """Wait for the joins, drop print files of an earlier, longer run, and describe what exists."""
+        """Wait for the joins, drop print files of an earlier, longer run, and describe what exists.
+
+        A join that meets a full disk is left out and noted in `disk_full` (the run then stops cleanly).
+        """
         written = []
         for record, future in self.files:
             if future is not None:
-                record["pages"] = future.result()
+                try:
+                    record["pages"] = future.result()
+                except DiskFullError as exc:
+                    self.disk_full.append(exc)
+                    continue
             written.append(record)
         names = {p["file"] for p in written}
         for stale in (self.out_dir / PRINT).glob("basvurular-*.pdf"):

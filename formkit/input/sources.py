@@ -14,18 +14,23 @@ from __future__ import annotations
 import codecs
 import csv
 import itertools
-import json
 import re
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
-from datetime import date, datetime, time
-from decimal import Decimal
+import zipfile
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, TextIO
 
-from formkit import turkish
+from formkit import jsonload, turkish
 from formkit.errors import InputError
+from formkit.input import sheets, zipcheck
+from formkit.input.store import open_store
+from formkit.input.table import RawRow, Table
+from formkit.limits import MAX_CELL_CHARS, MAX_COLUMNS, MAX_ROWS
 from formkit.model import mask_digit_runs
+
+__all__ = ["ALIASES", "FIELDS", "OPTIONAL_FIELDS", "REQUIRED_FIELDS", "RawRow", "Table", "canonical_field",
+           "open_table"]  # fmt: skip
 
 REQUIRED_FIELDS: tuple[str, ...] = (
     "ad", "soyad", "tc_kimlik_no", "dogum_tarihi", "dogum_yeri", "e_posta", "cep_telefonu",
@@ -81,14 +86,16 @@ for _name, _aliases in ALIASES.items():
         _ALIAS_INDEX.setdefault(turkish.fold(_alias), _name)
 
 CSV_SUFFIXES = frozenset({".csv", ".txt", ".tsv"})
-XLSX_SUFFIXES = frozenset({".xlsx", ".xlsm"})
+SHEET_SUFFIXES = {".xlsx": "xlsx", ".xlsm": "xlsx", ".xlsb": "xlsx", ".xls": "xls", ".ods": "ods"}
 JSON_SUFFIXES = frozenset({".json"})
+STORE_SUFFIXES = frozenset({".sqlite", ".sqlite3", ".db"})
 DELIMITERS = (";", ",", "\t")
 HEADER_SEARCH = 10  # the header is looked for among this many first non-blank rows
 _CHUNK = 1 << 16
 # Letters that never occur in Turkish but appear when cp1254 text was read as cp1252 (ş→þ, ı→ý, ğ→ð, ...)
 # or when UTF-8 bytes were read as a one-byte code page (ş→ÅŸ, ü→Ã¼, ı→Ä±).
 MOJIBAKE = re.compile(r"[þýðÞÝÐ]|[ÃÄÅ][^\x00-\x7f]")
+_DATA_LIKE = re.compile(r"\d{6,}|@")  # a cell that holds data (an ID, a phone, an e-mail), not a header
 
 
 def canonical_field(header: str) -> str | None:
@@ -97,101 +104,31 @@ def canonical_field(header: str) -> str | None:
 
 
 @dataclass(frozen=True)
-class RawRow:
-    """One data row: canonical field name → text as found. `row` is the spreadsheet row (header = 1).
-
-    `extra` holds non-empty cells beyond the last header (a sign that a value held an unquoted delimiter).
-    """
-
-    source: str
-    row: int
-    values: Mapping[str, str]
-    extra: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
 class _Layout:
-    """Which column index holds which canonical field."""
+    """Which columns hold which canonical field (several when a header cell is merged across columns)."""
 
-    columns: tuple[tuple[int, str], ...]  # (column index, canonical field)
+    columns: tuple[tuple[tuple[int, ...], str], ...]  # (column indexes, canonical field)
     width: int  # number of header cells
 
 
-@dataclass(frozen=True)
-class Table:
-    """An applicant table checked by `open_table`; `rows()` streams its rows (it may be called again)."""
-
-    path: Path
-    kind: str  # "csv" | "xlsx" | "json" | "sqlite" (formkit.input.store)
-    headers: tuple[str, ...]
-    fields: Mapping[str, str]  # canonical field → the header it was found under
-    warnings: tuple[str, ...]
-    encoding: str = ""
-    delimiter: str = ""
-    header_row: int = 1  # the header's row number; rows above it (a title, blank rows) are skipped
-    _layout: _Layout | None = field(default=None, repr=False, compare=False)
-
-    @property
-    def source(self) -> str:
-        """The name problems are reported under (the file name)."""
-        return self.path.name
-
-    def rows(self) -> Iterator[RawRow]:
-        """Every non-blank data row in file order, streamed."""
-        if self.kind == "csv":
-            return self._csv_rows()
-        if self.kind == "xlsx":
-            return self._xlsx_rows()
-        if self.kind == "sqlite":
-            from formkit.input.store import read_store  # lazy: formkit.input.store imports this module
-
-            return read_store(self.path)
-        return self._json_rows()
-
-    def _make_row(self, number: int, cells: list[str]) -> RawRow | None:
-        layout = self._layout
-        assert layout is not None
-        if not any(cell.strip() for cell in cells):
-            return None
-        values = {name: cells[index] if index < len(cells) else "" for index, name in layout.columns}
-        extra = tuple(cell for cell in cells[layout.width :] if cell.strip())
-        return RawRow(source=self.source, row=number, values=values, extra=extra)
-
-    def _csv_rows(self) -> Iterator[RawRow]:
-        with _open_text(self.path, self.encoding) as stream:
-            number = self.header_row
-            try:
-                for number, cells in _csv_records(csv.reader(stream, delimiter=self.delimiter)):
-                    if number > self.header_row:
-                        raw = self._make_row(number, cells)
-                        if raw is not None:
-                            yield raw
-            except csv.Error as exc:
-                raise InputError(f"{self.path}: satır {number + 1}: CSV okunamadı ({exc})") from exc
-
-    def _xlsx_rows(self) -> Iterator[RawRow]:
-        with _Workbook(self.path) as sheet:
-            for number, values in _sheet_rows(self.path, sheet):
-                if number > self.header_row:
-                    raw = self._make_row(number, [_cell_text(value) for value in values])
-                    if raw is not None:
-                        yield raw
-
-    def _json_rows(self) -> Iterator[RawRow]:
-        records = _load_json(self.path)
-        for index, record in enumerate(records, start=2):
-            values = {}
-            for key, value in record.items():
-                name = canonical_field(key)
-                if name is not None and name not in values:
-                    values[name] = _json_text(self.path, index, key, value)
-            for name in self.fields:
-                values.setdefault(name, "")
-            yield RawRow(source=self.source, row=index, values=values)
+def _make_row(source: str, layout: _Layout, number: int, cells: list[str]) -> RawRow | None:
+    """A data row's cells → RawRow (None for a blank row); merged columns are joined with a space."""
+    if not any(cell.strip() for cell in cells):
+        return None
+    values = {}
+    for indexes, name in layout.columns:
+        if len(indexes) == 1:
+            index = indexes[0]
+            values[name] = cells[index] if index < len(cells) else ""
+        else:
+            values[name] = " ".join(cells[i].strip() for i in indexes if i < len(cells) and cells[i].strip())
+    extra = tuple(cell for cell in cells[layout.width :] if cell.strip())
+    return RawRow(source=source, row=number, values=values, extra=extra)
 
 
 def open_table(path: Path, *, encoding: str | None = None) -> Table:
-    """Open a CSV, XLSX or JSON applicant table; raise InputError with one clear line if it cannot be used."""
+    """Open a CSV, spreadsheet (xlsx, xlsm, xls, ods), JSON or store file; InputError with one clear line
+    if it cannot be used. The format is decided by the content; the name only breaks ties."""
     path = Path(path)
     if not path.exists():
         raise InputError(f"{path}: dosya bulunamadı")
@@ -204,37 +141,252 @@ def open_table(path: Path, *, encoding: str | None = None) -> Table:
         raise InputError(f"{path}: dosya okunamadı ({exc.strerror or exc})") from exc
     if not head:
         raise InputError(f"{path}: dosya boş")
-    if path.suffix.lower() in {".sqlite", ".sqlite3", ".db"} or head.startswith(b"SQLite format 3\x00"):
-        from formkit.input.store import (
-            open_store,  # the web form's store (formkit serve --store); lazy: no cycle
-        )
-
+    kind = detect_kind(path, head)
+    note = _name_mismatch(path, kind)
+    if kind == "sqlite":
         return open_store(path)
-    kind = _kind(path, head)
-    if kind == "xlsx":
-        return _open_xlsx(path)
-    if kind == "json":
-        return _open_json(path)
-    return _open_csv(path, head, encoding)
+    if kind in {"xlsx", "xls", "ods"}:
+        table = _open_sheet(path, kind)
+    elif kind == "json":
+        table = _open_json(path)
+    else:
+        table = _open_csv(path, head, encoding)
+    return replace(table, warnings=(note, *table.warnings)) if note else table
 
 
-def _kind(path: Path, head: bytes) -> str:
+# What a file really is, by its first bytes, when it is nothing we read: (magic, Turkish name).
+_FOREIGN: tuple[tuple[bytes, str], ...] = (
+    (b"%PDF", "bir PDF belgesi"),
+    (b"\x89PNG", "bir PNG resmi"),
+    (b"\xff\xd8\xff", "bir JPEG resmi"),
+    (b"GIF8", "bir GIF resmi"),
+    (b"\x1f\x8b", "bir gzip arşivi"),
+    (b"Rar!", "bir RAR arşivi"),
+    (b"7z\xbc\xaf", "bir 7z arşivi"),
+    (b"{\\rtf", "bir RTF (Word/WordPad) belgesi"),
+)
+_KIND_WORDS = {
+    "xlsx": "Excel çalışma kitabı (.xlsx)", "xls": "eski Excel çalışma kitabı (.xls)",
+    "ods": "LibreOffice hesap tablosu (.ods)", "json": "JSON", "csv": "metin (CSV)",
+    "sqlite": "formkit başvuru deposu (SQLite)",
+}  # fmt: skip
+_EXPECTED = {
+    **dict.fromkeys(CSV_SUFFIXES, "csv"), **SHEET_SUFFIXES, ".json": "json",
+    **dict.fromkeys(STORE_SUFFIXES, "sqlite"),
+}  # fmt: skip
+_SAVE_AS = "Excel'de açıp 'Farklı Kaydet' → 'Excel Çalışma Kitabı (.xlsx)' ile kaydedin"
+
+
+def detect_kind(path: Path, head: bytes) -> str:
+    """csv | xlsx | xls | ods | json | sqlite, by content; InputError naming what any other file really is."""
     suffix = path.suffix.lower()
-    if suffix == ".xls" or head.startswith(b"\xd0\xcf\x11\xe0"):
+    if head.startswith(b"SQLite format 3\x00") or suffix in STORE_SUFFIXES:
+        return "sqlite"  # open_store says what is wrong with a .db that is not one
+    if head.startswith((b"PK\x03\x04", b"PK\x05\x06")):
+        return _zip_kind(path)
+    if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
+        return "xls"  # OLE2; calamine says so when it is a Word or other Office file instead
+    for magic, name in _FOREIGN:
+        if head.startswith(magic):
+            raise InputError(
+                f"{path}: {name}, başvuru listesi değil; CSV, Excel (.xlsx, .xls), .ods ya da JSON verin"
+            )
+    text = head.lstrip(b"\xef\xbb\xbf \t\r\n")[:400].lower()
+    if text.startswith((b"<!doctype html", b"<html", b"<table")) or b"<html" in text:
+        raise InputError(f"{path}: bir HTML (web) sayfası, gerçek bir Excel dosyası değil; {_SAVE_AS}")
+    if text.startswith(b"<?xml") and b"urn:schemas-microsoft-com:office:spreadsheet" in head.lower():
+        raise InputError(f"{path}: Excel 2003 XML biçimi okunamıyor; {_SAVE_AS}")
+    if suffix in SHEET_SUFFIXES:
         raise InputError(
-            f"{path}: eski Excel (.xls) biçimi okunamıyor; "
-            "Excel'de 'Farklı Kaydet' ile .xlsx ya da CSV kaydedin"
+            f"{path}: {suffix} uzantılı ama bir çalışma kitabı değil (içeriği metin gibi); dosyanın adını "
+            "kontrol edin ya da dosyayı Excel'de açıp yeniden kaydedin"
         )
-    is_zip = head.startswith(b"PK\x03\x04")
-    if suffix in XLSX_SUFFIXES or (is_zip and suffix not in JSON_SUFFIXES):
-        if not is_zip:
-            raise InputError(f"{path}: .xlsx uzantılı ama bir Excel çalışma kitabı değil")
-        return "xlsx"
     if suffix in JSON_SUFFIXES:
         return "json"
-    if suffix not in CSV_SUFFIXES and head.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] in (b"{", b"["):
+    if suffix not in CSV_SUFFIXES and text[:1] in (b"{", b"["):
         return "json"
     return "csv"
+
+
+def _zip_kind(path: Path) -> str:
+    """What a zip file holds: an Excel or an OpenDocument spreadsheet, or something named in the error."""
+    names = set(zipcheck.member_names(path))
+    if "xl/workbook.xml" in names or "xl/workbook.bin" in names:
+        return "xlsx"
+    if "mimetype" in names:
+        try:
+            with zipfile.ZipFile(path) as archive:
+                if archive.getinfo("mimetype").file_size > 200:
+                    raise InputError(f"{path}: bozuk bir OpenDocument dosyası")
+                mimetype = archive.read("mimetype").decode("ascii", "replace").strip()
+        except (zipfile.BadZipFile, OSError, ValueError) as exc:
+            raise InputError(f"{path}: bozuk bir OpenDocument dosyası ({type(exc).__name__})") from exc
+        if mimetype == "application/vnd.oasis.opendocument.spreadsheet":
+            return "ods"
+        what = {"text": "bir metin belgesi (.odt)", "presentation": "bir sunu (.odp)"}.get(
+            mimetype.rsplit(".", 1)[-1], f"bir OpenDocument belgesi ({mask_digit_runs(mimetype[:60])})"
+        )
+        raise InputError(f"{path}: {what}, hesap tablosu değil; listeyi .ods, .xlsx ya da CSV olarak verin")
+    if "word/document.xml" in names:
+        raise InputError(
+            f"{path}: bir Word belgesi (.docx), hesap tablosu değil; listeyi .xlsx ya da CSV verin"
+        )
+    if any(name.startswith("ppt/") for name in names):
+        raise InputError(f"{path}: bir PowerPoint sunusu (.pptx), hesap tablosu değil")
+    inside = ", ".join(sorted(_shown(name) for name in names)[:3]) or "boş"
+    raise InputError(
+        f"{path}: bir ZIP arşivi (içinde: {inside}), hesap tablosu değil; arşivi açıp içindeki dosyayı verin"
+    )
+
+
+def _name_mismatch(path: Path, kind: str) -> str:
+    """A warning when the name says one format and the content another (an .xlsx saved as "liste.csv")."""
+    expected = _EXPECTED.get(path.suffix.lower())
+    if expected is None or expected == kind:
+        return ""
+    return (
+        f"{path.name}: uzantısı {path.suffix} ama içeriği {_KIND_WORDS[kind]}; içeriğine göre okundu "
+        "(dosyanın adını düzeltmeniz önerilir)"
+    )
+
+
+# --- the header ----------------------------------------------------------------------------------------
+
+Numbered = tuple[int, list[str]]
+
+
+def _pick_header(records: Iterator[Numbered]) -> tuple[int, list[str], list[Numbered]] | None:
+    """The header among the first non-blank rows: the first naming at least 3 required fields (offices often
+    put a title row above it), else the first non-blank row.
+
+    Returns (row number, cells as one header, the non-blank rows seen after it). A header written over two
+    rows (a group title merged across columns above, or names merged down over two rows) is read as one:
+    for each column the row below the header, then the header, then the row above, whichever names a field.
+    """
+    seen: list[Numbered] = []
+    for number, cells in records:
+        if any(cell.strip() for cell in cells):
+            seen.append((number, cells))
+            if len(seen) > HEADER_SEARCH + 1:
+                break
+    if not seen:
+        return None
+    scores = [_score(cells) for _, cells in seen]
+    index = next((i for i, score in enumerate(scores[:HEADER_SEARCH]) if score >= 3), 0)
+    number, cells = seen[index]
+    header = list(cells)
+    above = seen[index - 1] if index > 0 and seen[index - 1][0] == number - 1 else None
+    below = seen[index + 1] if index + 1 < len(seen) and seen[index + 1][0] == number + 1 else None
+    after = index + 1
+    if below is not None and _continues_header(header, below[1]):
+        header = _overlay(header, below[1])
+        number, after = below[0], index + 2
+    if above is not None:
+        header = _overlay(above[1], header)
+    return number, header, seen[after:]
+
+
+def _score(cells: list[str]) -> int:
+    return len({canonical_field(cell) for cell in cells if cell.strip()} & set(REQUIRED_FIELDS))
+
+
+def _continues_header(header: list[str], row: list[str]) -> bool:
+    """True when the row under a header is the header's second line: only header words, naming a field the
+    header does not."""
+    cells = [cell for cell in row if cell.strip()]
+    if not cells or any(_DATA_LIKE.search(cell) for cell in cells):
+        return False
+    names = [canonical_field(cell) for cell in cells]
+    if any(name is None for name in names):
+        return False
+    have = {canonical_field(cell) for cell in header}
+    return any(name not in have for name in names)
+
+
+def _overlay(back: list[str], front: list[str]) -> list[str]:
+    """Per column, the front cell when it names a field, else the back one when it does, else front's text."""
+    out = []
+    for i in range(max(len(back), len(front))):
+        f = front[i] if i < len(front) else ""
+        b = back[i] if i < len(back) else ""
+        out.append(f if canonical_field(f) or not canonical_field(b) else b)
+    return out
+
+
+def _map_headers(
+    path: Path,
+    header: list[str],
+    *,
+    one_record: bool = True,
+    merged: Mapping[int, tuple[int, ...]] | None = None,
+    letters: Callable[[int], str] = sheets.column_letter,
+) -> tuple[dict[str, str], _Layout, tuple[str, ...]]:
+    """Map header cells to canonical fields; unknown columns warn once; missing required ones raise.
+
+    `merged` maps a header column to the columns its merged cell spans: their values are joined.
+    """
+    if len(header) > MAX_COLUMNS.value:
+        raise InputError(f"{path}: {MAX_COLUMNS.message(f'başlıkta {len(header)} sütun var')}")
+    cleaned = [turkish.normalise_space(cell) for cell in header]
+    for cell in cleaned:
+        _check_mojibake(path, cell)
+    fields: dict[str, str] = {}
+    columns: list[tuple[tuple[int, ...], str]] = []
+    warnings: list[str] = []
+    for index, cell in enumerate(cleaned):
+        if not cell:
+            continue
+        name = canonical_field(cell)
+        if name is None:
+            warnings.append(f"{path.name}: '{_shown(cell)}' sütunu tanınmadı, yok sayıldı")
+        elif name in fields and one_record:
+            warnings.append(
+                f"{path.name}: '{cell}' sütunu da {name} alanına denk geliyor; yalnızca "
+                f"'{fields[name]}' sütunu kullanıldı"
+            )
+        elif name not in fields:
+            fields[name] = cell
+            span = (merged or {}).get(index, (index,))
+            columns.append((span, name))
+            if len(span) > 1:
+                warnings.append(
+                    f"{path.name}: '{cell}' başlığı birleştirilmiş bir hücre ({letters(span[0])}-"
+                    f"{letters(span[-1])} sütunları); bu sütunların değerleri boşlukla birleştirilerek okundu"
+                )
+    missing = [name for name in REQUIRED_FIELDS if name not in fields]
+    if missing:
+        found = ", ".join(f"'{_shown(cell)}'" for cell in cleaned if cell) or "hiçbiri"
+        hint = ""
+        if any(re.search(r"\d{10,}|@", cell) for cell in cleaned):
+            hint = "; ilk satır başlık değil, veri gibi görünüyor: en üste bir başlık satırı ekleyin"
+        raise InputError(
+            f"{path}: zorunlu sütun eksik: {', '.join(missing)} (bulunan başlıklar: {found}){hint}"
+        )
+    return fields, _Layout(columns=tuple(columns), width=len(header)), tuple(warnings)
+
+
+def _unnamed_columns(
+    path: Path, header: list[str], layout: _Layout, rows: list[Numbered], letters: Callable[[int], str]
+) -> tuple[str, ...]:
+    """Warn about columns with an empty header cell that hold data (a header cell merged across them, where
+    the format does not tell merges), so nothing is dropped silently."""
+    named = {i for indexes, _ in layout.columns for i in indexes}
+    blank = {i for i, cell in enumerate(header) if not cell.strip()} - named
+    unnamed = sorted({i for _, cells in rows for i, cell in enumerate(cells) if i in blank and cell.strip()})
+    return tuple(
+        f"{path.name}: {letters(i)} sütununun başlığı yok ama veri içeriyor; okunmadı (başlık hücresi "
+        "birleştirilmiş olabilir: her sütuna kendi başlığını yazın)"
+        for i in unnamed
+    )
+
+
+def _limit_rows(path: Path, rows: Iterable[RawRow]) -> Iterator[RawRow]:
+    """Stop with a clear message past MAX_ROWS data rows (every reader)."""
+    limit = MAX_ROWS.value
+    for count, raw in enumerate(rows, start=1):
+        if count > limit:
+            raise InputError(f"{path}: {MAX_ROWS.message(f'{limit} satırdan fazla veri satırı var')}")
+        yield raw
 
 
 # --- CSV -----------------------------------------------------------------------------------------------
@@ -334,85 +486,73 @@ def _csv_records(reader: Iterator[list[str]]) -> Iterator[tuple[int, list[str]]]
         yield number - shift, cells
 
 
+def _csv_lines(path: Path, stream: TextIO) -> Iterator[str]:
+    """The stream's lines, each of bounded length: one 800 MB line must not be read into memory at once."""
+    limit = MAX_CELL_CHARS.value * 2
+    number = 0
+    while line := stream.readline(limit + 1):
+        number += 1
+        if len(line) > limit and not line.endswith(("\n", "\r")):
+            raise InputError(f"{path}: satır {number}: {MAX_CELL_CHARS.message('satır çok uzun')}")
+        yield line
+
+
+def _csv_cells(path: Path, stream: TextIO, delimiter: str) -> Iterator[Numbered]:
+    """Numbered CSV records within the column and cell limits; csv errors become InputError."""
+    csv.field_size_limit(max(MAX_CELL_CHARS.value + 1, 1024))
+    columns, cell_limit = MAX_COLUMNS.value, MAX_CELL_CHARS.value
+    number = 0
+    try:
+        for number, cells in _csv_records(csv.reader(_csv_lines(path, stream), delimiter=delimiter)):
+            if len(cells) > columns:
+                raise InputError(f"{path}: satır {number}: {MAX_COLUMNS.message(f'{len(cells)} sütun var')}")
+            for index, cell in enumerate(cells):
+                if len(cell) > cell_limit:
+                    where = f"satır {number}, {sheets.column_letter(index)} sütunu"
+                    told = MAX_CELL_CHARS.message(f"hücrede {len(cell)} karakter var")
+                    raise InputError(f"{path}: {where}: {told}")
+            yield number, cells
+    except csv.Error as exc:
+        if "field larger than field limit" in str(exc):
+            told = MAX_CELL_CHARS.message("bir hücre çok uzun")
+            raise InputError(f"{path}: satır {number + 1}: {told}") from exc
+        raise InputError(f"{path}: satır {number + 1}: CSV okunamadı ({exc})") from exc
+
+
 def _open_csv(path: Path, head: bytes, override: str | None) -> Table:
     encoding = _detect_encoding(path, head, override)
     with _open_text(path, encoding) as stream:
-        lines = [line for line in itertools.islice(stream, 200) if line.strip()][:HEADER_SEARCH]
+        lines = [line for line in itertools.islice(_csv_lines(path, stream), 200) if line.strip()]
     if not lines:
         raise InputError(f"{path}: dosyada başlık satırı yok (yalnızca boş satırlar)")
     sep = _SEP_LINE.fullmatch(lines[0].strip())
-    delimiter = sep.group(1) if sep else _sniff_delimiter(lines)
+    delimiter = sep.group(1) if sep else _sniff_delimiter(lines[:HEADER_SEARCH])
     with _open_text(path, encoding) as stream:
-        try:
-            found = _pick_header(_csv_records(csv.reader(stream, delimiter=delimiter)))
-        except csv.Error as exc:
-            raise InputError(f"{path}: CSV okunamadı ({exc})") from exc
+        found = _pick_header(_csv_cells(path, stream, delimiter))
     if found is None:
         raise InputError(f"{path}: dosyada başlık satırı yok (yalnızca boş satırlar)")
-    header_row, header, has_data = found
+    header_row, header, after = found
     fields, layout, warnings = _map_headers(path, header)
-    if not has_data:
+    if not after:
         raise InputError(f"{path}: başlık satırı var ama hiç veri satırı yok")
+    warnings += _unnamed_columns(path, header, layout, after, sheets.column_letter)
+
+    def read() -> Iterator[RawRow]:
+        with _open_text(path, encoding) as stream:
+            for number, cells in _csv_cells(path, stream, delimiter):
+                if number > header_row:
+                    raw = _make_row(path.name, layout, number, cells)
+                    if raw is not None:
+                        yield raw
+
     return Table(
         path=path, kind="csv", headers=tuple(header), fields=fields, warnings=warnings,
-        encoding=encoding, delimiter=delimiter, header_row=header_row, _layout=layout,
+        encoding=encoding, delimiter=delimiter, header_row=header_row,
+        _read=lambda: _limit_rows(path, read()),
     )  # fmt: skip
 
 
-def _pick_header(records: Iterator[tuple[int, list[str]]]) -> tuple[int, list[str], bool] | None:
-    """The header among the first non-blank rows: the first naming at least 3 required fields (offices often
-    put a title row above it), else the first non-blank row. Returns (row number, cells, has data rows)."""
-    seen: list[tuple[int, list[str]]] = []
-    for number, cells in records:
-        if any(cell.strip() for cell in cells):
-            seen.append((number, cells))
-            if len(seen) > HEADER_SEARCH:
-                break
-    if not seen:
-        return None
-    scores = [len({canonical_field(cell) for cell in cells} & set(REQUIRED_FIELDS)) for _, cells in seen]
-    index = next((i for i, score in enumerate(scores[:HEADER_SEARCH]) if score >= 3), 0)
-    number, cells = seen[index]
-    return number, cells, len(seen) > index + 1
-
-
-# --- headers -------------------------------------------------------------------------------------------
-
-
-def _map_headers(
-    path: Path, header: list[str], *, one_record: bool = True
-) -> tuple[dict[str, str], _Layout, tuple[str, ...]]:
-    """Map header cells to canonical fields; unknown columns warn once; missing required ones raise."""
-    cleaned = [turkish.normalise_space(cell) for cell in header]
-    for cell in cleaned:
-        _check_mojibake(path, cell)
-    fields: dict[str, str] = {}
-    columns: list[tuple[int, str]] = []
-    warnings: list[str] = []
-    for index, cell in enumerate(cleaned):
-        if not cell:
-            continue
-        name = canonical_field(cell)
-        if name is None:
-            warnings.append(f"{path.name}: '{_shown(cell)}' sütunu tanınmadı, yok sayıldı")
-        elif name in fields and one_record:
-            warnings.append(
-                f"{path.name}: '{cell}' sütunu da {name} alanına denk geliyor; yalnızca "
-                f"'{fields[name]}' sütunu kullanıldı"
-            )
-        elif name not in fields:
-            fields[name] = cell
-            columns.append((index, name))
-    missing = [name for name in REQUIRED_FIELDS if name not in fields]
-    if missing:
-        found = ", ".join(f"'{_shown(cell)}'" for cell in cleaned if cell) or "hiçbiri"
-        hint = ""
-        if any(re.search(r"\d{10,}|@", cell) for cell in cleaned):
-            hint = "; ilk satır başlık değil, veri gibi görünüyor: en üste bir başlık satırı ekleyin"
-        raise InputError(
-            f"{path}: zorunlu sütun eksik: {', '.join(missing)} (bulunan başlıklar: {found}){hint}"
-        )
-    return fields, _Layout(columns=tuple(columns), width=len(header)), tuple(warnings)
+# --- headers shown ---------------------------------------------------------------------------------
 
 
 def _shown(cell: str) -> str:
@@ -421,120 +561,77 @@ def _shown(cell: str) -> str:
     return cell if len(cell) <= 40 else cell[:37] + "..."
 
 
-# --- XLSX ----------------------------------------------------------------------------------------------
+# --- spreadsheets --------------------------------------------------------------------------------------
 
 
-class _Workbook:
-    """The first sheet of a workbook opened read-only; openpyxl errors become InputError."""
+def _open_sheet(path: Path, kind: str) -> Table:
+    sheets.check_size(path, kind)
+    choice = sheets.choose_sheet(path, kind)
 
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self.book: Any = None
+    def letters(index: int) -> str:
+        return sheets.column_letter(choice.first_column + index)
 
-    def __enter__(self) -> Any:
-        import zipfile
-
-        from openpyxl import load_workbook
-
-        try:
-            self.book = load_workbook(self.path, read_only=True, data_only=True)
-        except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
-            raise InputError(f"{self.path}: Excel çalışma kitabı okunamadı ({type(exc).__name__})") from exc
-        sheets = self.book.worksheets
-        if not sheets:
-            raise InputError(f"{self.path}: çalışma kitabında sayfa yok")
-        sheet = sheets[0]
-        if hasattr(sheet, "reset_dimensions"):
-            sheet.reset_dimensions()  # some writers store a wrong size; read what is really there
-        return sheet
-
-    def __exit__(self, *exc: object) -> None:
-        if self.book is not None:
-            self.book.close()
-
-
-def _sheet_rows(path: Path, sheet: Any) -> Iterator[tuple[int, tuple[Any, ...]]]:
-    try:
-        yield from enumerate(sheet.iter_rows(min_row=1, values_only=True), start=1)
-    except (KeyError, ValueError, TypeError) as exc:
-        raise InputError(f"{path}: Excel sayfası okunamadı ({type(exc).__name__})") from exc
-
-
-def _cell_text(value: object) -> str:
-    """A cell as text without loss: 25881399814 stays "25881399814", a date becomes 12.04.1978."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "evet" if value else "hayır"
-    if isinstance(value, datetime):
-        if value.time() == time(0, 0):
-            return turkish.format_date(value.date())
-        return f"{turkish.format_date(value.date())} {value:%H:%M}"
-    if isinstance(value, date):
-        return turkish.format_date(value)
-    if isinstance(value, time):
-        return f"{value:%H:%M}"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
-        return _number_text(value)
-    if isinstance(value, Decimal):
-        return format(value.normalize(), "f")
-    return str(value)
-
-
-def _number_text(value: float) -> str:
-    if value.is_integer():
-        return str(int(value))
-    return format(Decimal(repr(value)), "f")
-
-
-def _open_xlsx(path: Path) -> Table:
-    with _Workbook(path) as sheet:
-        numbered = ((n, [_cell_text(v) for v in values]) for n, values in _sheet_rows(path, sheet))
-        found = _pick_header(numbered)
+    found = _pick_header(iter(sheets.sheet_rows(path, kind, choice)))
     if found is None:
-        raise InputError(f"{path}: ilk sayfa boş")
-    header_row, header, has_data = found
-    fields, layout, warnings = _map_headers(path, header)
-    if not has_data:
-        raise InputError(f"{path}: başlık satırı var ama hiç veri satırı yok")
+        raise InputError(f"{path}: '{choice.name}' sayfası boş")
+    header_row, header, after = found
+    merged = _merged_header(choice, header_row)
+    fields, layout, warnings = _map_headers(path, header, merged=merged, letters=letters)
+    if not after:
+        raise InputError(f"{path}: '{choice.name}' sayfasında başlık satırı var ama hiç veri satırı yok")
+    warnings = choice.warnings + warnings + _unnamed_columns(path, header, layout, after, letters)
+    dates = frozenset(i for indexes, name in layout.columns if name == "dogum_tarihi" for i in indexes)
+
+    def read() -> Iterator[RawRow]:
+        for number, cells in sheets.sheet_rows(path, kind, choice, dates):
+            if number > header_row:
+                raw = _make_row(path.name, layout, number, cells)
+                if raw is not None:
+                    yield raw
+
     return Table(
-        path=path, kind="xlsx", headers=tuple(header), fields=fields, warnings=warnings,
-        header_row=header_row, _layout=layout,
+        path=path, kind=kind, headers=tuple(header), fields=fields, warnings=warnings,
+        header_row=header_row, _read=lambda: _limit_rows(path, read()),
     )  # fmt: skip
+
+
+def _merged_header(choice: sheets.SheetChoice, header_row: int) -> dict[int, tuple[int, ...]]:
+    """Header columns (indexes from the sheet's first column) whose cell is merged across columns."""
+    spans: dict[int, tuple[int, ...]] = {}
+    for (top, left), (bottom, right) in choice.merged:
+        if top <= header_row - 1 <= bottom and right > left:
+            first = left - choice.first_column
+            spans[first] = tuple(range(first, right - choice.first_column + 1))
+    return spans
 
 
 # --- JSON ----------------------------------------------------------------------------------------------
 
 
 def _load_json(path: Path) -> list[Mapping[str, Any]]:
-    """One object or a list of objects (JSON is for small inputs: it is read whole)."""
-    try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InputError(f"{path}: JSON dosyası UTF-8 olmalı") from exc
-    except OSError as exc:
-        raise InputError(f"{path}: dosya okunamadı ({exc.strerror or exc})") from exc
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise InputError(
-            f"{path}: geçerli JSON değil (satır {exc.lineno}, sütun {exc.colno}: {exc.msg})"
-        ) from exc
+    """One object or a list of objects (JSON is for small inputs: it is read whole, within the limits)."""
+    data = jsonload.load(path)
     records = [data] if isinstance(data, dict) else data
     if not isinstance(records, list):
         raise InputError(f"{path}: JSON bir nesne ya da nesne listesi olmalı ({type(data).__name__} bulundu)")
+    if len(records) > MAX_ROWS.value:
+        raise InputError(f"{path}: {MAX_ROWS.message(f'JSON listesinde {len(records)} kayıt var')}")
     for index, record in enumerate(records, start=1):
         if not isinstance(record, dict):
             raise InputError(f"{path}: JSON listesinin {index}. öğesi bir nesne değil")
+        if len(record) > MAX_COLUMNS.value:
+            raise InputError(f"{path}: {index}. kayıt: {MAX_COLUMNS.message(f'{len(record)} alan var')}")
     return records
 
 
 def _json_text(path: Path, row: int, key: str, value: object) -> str:
     if isinstance(value, (dict, list)):
-        raise InputError(f"{path}, satır {row}, {key}: iç içe değer olamaz; düz metin yazın")
-    return _cell_text(value)
+        raise InputError(f"{path}, satır {row}, {_shown(key)}: iç içe değer olamaz; düz metin yazın")
+    text = sheets.cell_text(value)
+    if len(text) > MAX_CELL_CHARS.value:
+        told = MAX_CELL_CHARS.message(f"değerde {len(text)} karakter var")
+        raise InputError(f"{path}, satır {row}, {_shown(key)}: {told}")
+    return text
 
 
 def _open_json(path: Path) -> Table:
@@ -545,4 +642,16 @@ def _open_json(path: Path) -> Table:
     for record in records:
         keys.update(dict.fromkeys(str(key) for key in record))
     fields, _layout, warnings = _map_headers(path, list(keys), one_record=len(records) == 1)
-    return Table(path=path, kind="json", headers=tuple(keys), fields=fields, warnings=warnings)
+
+    def read() -> Iterator[RawRow]:
+        for index, record in enumerate(_load_json(path), start=2):
+            values = {}
+            for key, value in record.items():
+                name = canonical_field(key)
+                if name is not None and name not in values:
+                    values[name] = _json_text(path, index, key, value)
+            for name in fields:
+                values.setdefault(name, "")
+            yield RawRow(source=path.name, row=index, values=values)
+
+    return Table(path=path, kind="json", headers=tuple(keys), fields=fields, warnings=warnings, _read=read)

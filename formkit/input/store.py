@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from formkit.errors import InputError
-from formkit.input.sources import RawRow, Table
+from formkit.input.table import RawRow, Table
 
 STORE_FILENAME = "basvurular.sqlite"
 SCHEMA_VERSION = 1
@@ -139,4 +139,5 @@ def open_store(path: Path) -> Table:
         headers=STORE_FIELDS,
         fields={name: name for name in STORE_FIELDS},
         warnings=(),
+        _read=lambda: read_store(path),
     )

@@ -51,6 +51,19 @@ _PHONE_CHARS = re.compile(r"[0-9+()\-./ ]+")
 _DMY = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})")
 _YMD = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]00:00(?::00)?)?")
 _NAME_FIELDS = ("ad", "soyad")
+_NAME_MARKS = frozenset(" -'’.")  # besides letters: "Ayşe Nur", "Özgür-Kaya", "D'Souza", "M. Ali"
+
+# The longest text each field may hold, chosen so that every valid record fits every page it is printed on
+# (cover, data sheet or form copy, checklist, payment page) with every field at its limit at once, in wide
+# capitals (tests/test_validate.py builds such packets for all three tracks). Fields share lines: the
+# cover's return address is "Gönderen: AD SOYAD · POSTAKODU İLÇE/İL" in two lines at 5.5 pt at most, its
+# organisation line is "kurum, birim" in three. Every limit is above the real values we know (the longest
+# il name has 14 letters, the longest ilçe 16).
+MAX_LENGTH: Mapping[str, int] = {
+    "ad": 24, "soyad": 24, "dogum_yeri": 30, "e_posta": 90, "kurum": 100, "unvan": 60, "adres": 150,
+    "il": 15, "ilce": 20, "birim": 60, "basvuru_turu": 40, "sertifika_suresi": 20, "kart_okuyucu": 40,
+    "baska_marka_cihaz": 20, "tc_kimlik_no": 20, "dogum_tarihi": 20, "cep_telefonu": 25, "posta_kodu": 10,
+}  # fmt: skip
 
 
 def parse_track(text: str) -> Track | None:
@@ -192,7 +205,12 @@ class _Row:
         if MOJIBAKE.search(value):
             self.fail(name, "Türkçe harfler bozuk görünüyor; dosya yanlış kodlamayla kaydedilmiş olabilir")
             return None
-        return turkish.normalise_space(value)
+        value = turkish.normalise_space(value)
+        limit = MAX_LENGTH.get(name)
+        if limit is not None and len(value) > limit:
+            self.fail(name, f"en çok {limit} karakter olabilir ({len(value)} karakter var); kısaltın")
+            return None
+        return value
 
     def required(self, name: str) -> str:
         value = self.text(name)
@@ -212,6 +230,8 @@ def _check(
     for name, value in names.items():
         if value and (any(ch.isdigit() for ch in value) or not any(ch.isalpha() for ch in value)):
             r.fail(name, "harflerden oluşmalı, rakam içeremez")
+        elif value and any(not (ch.isalpha() or ch in _NAME_MARKS) for ch in value):
+            r.fail(name, "yalnızca harf, boşluk, kesme işareti (') ve tire (-) içerebilir")
     tc = _tc(r)
     birth = _birth_date(r, today)
     e_posta = _email(r)
@@ -414,8 +434,11 @@ def report(results: Iterable[Result]) -> dict[str, object]:
 
 def summary_line(source: str, results: list[Result]) -> str:
     """One Turkish line after the problems: how many rows, how many valid."""
-    invalid = sum(isinstance(result, list) for _, result in results)
-    total = len(results)
+    return count_line(source, len(results), sum(isinstance(result, list) for _, result in results))
+
+
+def count_line(source: str, total: int, invalid: int) -> str:
+    """summary_line from counts (for a streamed validation)."""
     if not invalid:
         return f"{source}: {total} satır, hepsi geçerli"
     return f"{source}: {total} satır; {total - invalid} geçerli, {invalid} hatalı"

@@ -17,17 +17,13 @@ from qrcode.exceptions import DataOverflowError
 from reportlab.lib.colors import Color
 from reportlab.pdfgen.canvas import Canvas
 
-from formkit.errors import FormkitError
+from formkit.errors import CodeError
 
 BLACK = Color(0, 0, 0)
 CODE128_QUIET = 10  # modules of quiet zone each side (ISO/IEC 15417 asks for at least 10)
 QR_QUIET = 4  # modules of quiet zone around a QR code (ISO/IEC 18004)
 
 Run = tuple[int, int, int]  # row (or 0 for bars), first module, number of modules
-
-
-class CodeError(FormkitError):
-    """A text cannot be encoded as a QR code or barcode."""
 
 
 @cache

@@ -15,27 +15,27 @@ choices, made whether the memos are on or off):
   `setFillColor`/`setStrokeColor` for an opaque RGB colour return the cached `r g b rg` operator.
 * Font object memo. The embedded font subset (its glyph set is almost always the primed set), its /Widths
   array and its ToUnicode CMap are made, formatted and compressed once per glyph set and reused.
-* Streams are written with Flate only (reportlab's default adds ASCII85: 25 % larger and slower).
+* Page streams are written with Flate only (reportlab's default adds ASCII85: 25 % larger and slower),
+  chosen per page (`_compat.flate_only_last_page`), never by switching reportlab's global `rl_config`.
 
 A test builds packets with and without these caches and checks that the PDFs are byte-identical.
 """
 
 from __future__ import annotations
 
-import threading
 import types
 import zlib
 from functools import lru_cache
 from typing import Any
 
-from reportlab import rl_config
 from reportlab.lib.colors import Color
 from reportlab.lib.rl_accel import fp_str
 from reportlab.pdfbase import pdfdoc, pdfmetrics
-from reportlab.pdfbase.ttfonts import FF_NONSYMBOLIC, FF_SYMBOLIC
 from reportlab.pdfgen.canvas import Canvas
 
-from formkit.pdf import fonts
+from formkit.pdf import _compat, fonts
+
+__all__ = ["PRIME", "PacketCanvas", "set_caching"]
 
 # Non-ASCII characters assigned first, in this order, in every document (both fonts).
 PRIME = "çğıöşüÇĞİÖŞÜâîûÂÎÛéÉ—–·•→‘’“”…₺"
@@ -47,7 +47,6 @@ _FONT_FILES: dict[tuple[str, tuple[int, ...]], tuple[bytes, int]] = {}
 _ARRAYS: dict[tuple[float, ...], bytes] = {}
 _CMAPS: dict[str, bytes] = {}
 _CACHE_LIMIT = 64  # font files, width arrays and CMaps: one per glyph set, almost always the primed one
-_SAVE_LOCK = threading.Lock()
 _enabled = True
 
 
@@ -75,6 +74,7 @@ class PacketCanvas(Canvas):  # type: ignore[misc]
             invariant=invariant,
         )
         doc = self._doc
+        _compat.mark_formkit_document(doc)
         for name in (regular, bold):
             font = pdfmetrics.getFont(name)
             _install_font_file_memo(font)
@@ -82,15 +82,10 @@ class PacketCanvas(Canvas):  # type: ignore[misc]
             font.splitString(PRIME, doc)
             font.getSubsetInternalName(0, doc)
 
-    def save(self) -> None:
-        """Write the PDF with Flate-only streams (reportlab adds ASCII85 by default: 25 % larger, slower)."""
-        with _SAVE_LOCK:  # rl_config is global: threads (the web app) must not see each other's setting
-            a85 = rl_config.useA85
-            rl_config.useA85 = 0
-            try:
-                super().save()
-            finally:
-                rl_config.useA85 = a85
+    def showPage(self) -> None:
+        """End the page; its content stream is Flate only (reportlab adds ASCII85 by default: 25 % larger)."""
+        super().showPage()
+        _compat.flate_only_last_page(self)
 
     def drawString(
         self,
@@ -175,14 +170,18 @@ class PacketCanvas(Canvas):  # type: ignore[misc]
 
 
 def _install_font_file_memo(font: Any) -> None:
-    """Wrap the font face's addSubsetObjects so a glyph set is subset and compressed once per process."""
+    """Wrap the font face's addSubsetObjects so a glyph set is subset and compressed once per process.
+
+    The wrapper acts only on documents of formkit's canvases (`_compat.is_formkit_document`); any other
+    reportlab document in the process gets reportlab's own method.
+    """
     face = font.face
     if face.__dict__.get("_formkit_file_memo", False):
         return
     original = face.addSubsetObjects
 
     def add_subset_objects(self: Any, doc: Any, fontname: str, subset: list[int]) -> Any:
-        if not (_enabled and doc.compression):
+        if not (_enabled and doc.compression and _compat.is_formkit_document(doc)):
             return original(doc, fontname, subset)
         key = (self.filename, tuple(subset))
         cached = _FONT_FILES.get(key)
@@ -192,28 +191,7 @@ def _install_font_file_memo(font: Any) -> None:
                 _FONT_FILES.clear()
             cached = _FONT_FILES[key] = (zlib.compress(raw), len(raw))
         compressed, raw_length = cached
-        font_file = pdfdoc.PDFStream()
-        font_file.content = compressed
-        font_file.dictionary["Length1"] = raw_length  # same key order as reportlab's own
-        font_file.dictionary["Filter"] = pdfdoc.PDFArray([pdfdoc.PDFName("FlateDecode")])
-        ref = doc.Reference(font_file, f"fontFile:{self.filename}({fontname})")
-        flags = (self.flags & ~FF_NONSYMBOLIC) | FF_SYMBOLIC
-        descriptor = pdfdoc.PDFDictionary(
-            {
-                "Type": "/FontDescriptor",
-                "Ascent": self.ascent,
-                "CapHeight": self.capHeight,
-                "Descent": self.descent,
-                "Flags": flags,
-                "FontBBox": pdfdoc.PDFArray(self.bbox),
-                "FontName": pdfdoc.PDFName(fontname),
-                "ItalicAngle": self.italicAngle,
-                "StemV": self.stemV,
-                "FontFile2": ref,
-                "MissingWidth": self.defaultWidth,
-            }
-        )
-        return doc.Reference(descriptor, "fontDescriptor:" + fontname)
+        return _compat.add_font_file(self, doc, fontname, compressed, raw_length)
 
     face.addSubsetObjects = types.MethodType(add_subset_objects, face)
     face._formkit_file_memo = True
@@ -245,7 +223,7 @@ def _install_font_object_memo(font: Any) -> None:
 
     def add_objects(doc: Any) -> None:
         original(doc)
-        if not _enabled:
+        if not (_enabled and _compat.is_formkit_document(doc)):
             return
         for obj in doc.idToObject["BasicFonts"].dict.values():
             widths = getattr(obj, "Widths", None)

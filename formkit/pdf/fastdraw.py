@@ -23,6 +23,8 @@ from reportlab.pdfbase import pdfmetrics
 
 from formkit.pdf import fonts, textfit
 
+__all__ = ["RGB", "FontPack", "Frame", "Matrix", "Rect", "Stream", "draw_frame", "pack"]
+
 RGB = tuple[float, float, float]
 Rect = tuple[float, float, float, float]
 Matrix = tuple[float, float, float, float, float, float]

@@ -14,6 +14,8 @@ from reportlab.pdfbase.ttfonts import TTFont
 
 from formkit.resources import asset
 
+__all__ = ["BOLD", "REGULAR", "register", "string_width"]
+
 REGULAR = "FormkitSans"
 BOLD = "FormkitSans-Bold"
 

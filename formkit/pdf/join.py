@@ -21,89 +21,95 @@ from pathlib import Path
 from types import TracebackType
 
 from pypdf import PdfReader, PdfWriter
-from pypdf.errors import PyPdfError
 
-from formkit.errors import FormkitError
-from formkit.pdf.reader import NotPlain, read_plain
+from formkit.errors import DamagedPdf, JoinError, NotPlain
+from formkit.pdf import syntax
+from formkit.pdf.reader import read_plain
 
-_REF = re.compile(rb"(\d+) (\d+) R\b")
-_STREAM = re.compile(rb">>\s*stream(\r\n|\n)")
-_PAGES = re.compile(rb"/Pages (\d+) \d+ R")
-_KIDS = re.compile(rb"/Kids\s*\[([^\]]*)\]")
-_TYPE = re.compile(rb"/Type\s*/(\w+)")
-_MEDIABOX = re.compile(rb"/MediaBox\s*\[([^\]]*)\]")
-_INHERITABLE = re.compile(rb"/(Resources|MediaBox|CropBox|Rotate)\b")
+__all__ = ["JoinError", "JoinWriter"]
+
 _A4 = b"0 0 595.2756 841.8898"
-
-
-class JoinError(FormkitError):
-    """A document could not be added to a print file."""
-
-
-class _NotPlain(Exception):
-    """The source is valid PDF but not in the plain form the fast path copies."""
+_INHERITABLE = (b"/Resources", b"/MediaBox", b"/CropBox", b"/Rotate")
+_KIDS = re.compile(rb"\[\s*(?:\d+\s+\d+\s+R\s*)*\]")
+_MAX_DEPTH = 32  # page-tree levels; a deeper (or cyclic) tree is left to pypdf
 
 
 @dataclass(frozen=True)
 class _Source:
     objects: dict[int, bytes]  # object number -> the bytes between "n g obj" and "endobj"
+    masked: dict[int, bytes]  # object number -> its head (no stream data) with strings blanked
     pages: list[int]  # page object numbers in order
     skip: frozenset[int]  # catalog, page-tree nodes, info: replaced by the joined file's own
 
 
 def _parse(data: bytes) -> _Source:
-    """Split a plain PDF into its objects and ordered pages; _NotPlain when it is another form."""
-    try:
-        plain = read_plain(data)
-    except NotPlain as exc:
-        raise _NotPlain from exc
+    """Split a plain PDF into its objects and ordered pages; NotPlain when it is another form."""
+    plain = read_plain(data)
     objects = {number: head + rest for number, (head, rest) in plain.objects.items()}
-    pages_match = _PAGES.search(plain.objects.get(plain.root, (b"", b""))[0])
-    if pages_match is None:
-        raise _NotPlain
+    pages_root = _reference(plain.masked[plain.root], b"/Pages")
     pages: list[int] = []
     tree: set[int] = set()
-    _walk(objects, int(pages_match.group(1)), pages, tree, depth=0)
+    _walk(plain.masked, pages_root, pages, tree, depth=0)
     skip = {plain.root, *tree}
     if plain.info is not None:
         skip.add(plain.info)
-    return _Source(objects=objects, pages=pages, skip=frozenset(skip))
+    return _Source(objects=objects, masked=plain.masked, pages=pages, skip=frozenset(skip))
 
 
-def _walk(objects: dict[int, bytes], number: int, pages: list[int], tree: set[int], depth: int) -> None:
-    if depth > 32 or number in tree or number not in objects:
-        raise _NotPlain
-    body = _dict_part(objects[number])
-    kind = _TYPE.search(body)
-    if kind is not None and kind.group(1) == b"Page":
+def _reference(masked: bytes, key: bytes) -> int:
+    """The object number a top-level key refers to; NotPlain when it is absent or not a reference."""
+    span = syntax.find_top(masked, key)
+    found = None if span is None else syntax.REFERENCE.fullmatch(masked, span[0], span[1])
+    if found is None:
+        raise DamagedPdf(f"PDF bozuk: {key.decode()} bir nesne başvurusu değil")
+    return int(found.group(1))
+
+
+def _value(masked: bytes, key: bytes) -> bytes | None:
+    span = syntax.find_top(masked, key)
+    return None if span is None else masked[span[0] : span[1]]
+
+
+def _walk(masked: dict[int, bytes], number: int, pages: list[int], tree: set[int], depth: int) -> None:
+    if depth > _MAX_DEPTH or number in tree:
+        raise NotPlain  # deep or cyclic: pypdf decides
+    if number not in masked:
+        raise DamagedPdf("PDF bozuk: sayfa ağacı olmayan bir nesneyi gösteriyor")
+    body = masked[number]
+    kind = _value(body, b"/Type")
+    if kind == b"/Page":
         pages.append(number)
         return
+    if kind != b"/Pages":
+        raise DamagedPdf("PDF bozuk: sayfa ağacında sayfa olmayan bir nesne")
     tree.add(number)
-    if _INHERITABLE.search(body):
-        raise _NotPlain  # attributes inherited from the tree would be lost
-    kids = _KIDS.search(body)
-    if kids is None:
-        raise _NotPlain
-    for kid in _REF.finditer(kids.group(1)):
-        _walk(objects, int(kid.group(1)), pages, tree, depth + 1)
+    if any(syntax.find_top(body, key) is not None for key in _INHERITABLE):
+        raise NotPlain  # attributes inherited from the tree would be lost
+    kids = _value(body, b"/Kids")
+    count = _value(body, b"/Count")
+    if kids is None or count is None or _KIDS.fullmatch(kids) is None or not count.isdigit():
+        raise DamagedPdf("PDF bozuk: sayfa ağacı okunamadı")
+    before = len(pages)
+    for _start, _end, kid in syntax.references(kids):
+        _walk(masked, kid, pages, tree, depth + 1)
+    if len(pages) - before != int(count):
+        raise DamagedPdf("PDF bozuk: sayfa ağacındaki /Count sayfa sayısıyla uyuşmuyor")
 
 
-def _dict_part(body: bytes) -> bytes:
-    stream = _STREAM.search(body)
-    return body if stream is None else body[: stream.start() + 2]
+def _normalise(data: bytes, title: str) -> bytes:
+    """Rewrite any valid PDF into the plain form (classic xref, no object streams, attributes on pages).
 
-
-def _normalise(data: bytes) -> bytes:
-    """Rewrite any readable PDF into the plain form (classic xref, no object streams, attributes on pages)."""
+    pypdf reads strictly: a damaged file is an error here, never a guess (its repairs can drop pages).
+    """
     try:
-        reader = PdfReader(io.BytesIO(data))
+        reader = PdfReader(io.BytesIO(data), strict=True)
         writer = PdfWriter()
         for page in reader.pages:  # page objects as read carry their inherited attributes
             writer.add_page(page)
         out = io.BytesIO()
         writer.write(out)
-    except (PyPdfError, ValueError, KeyError) as exc:
-        raise JoinError(f"PDF okunamadı: {exc}") from exc
+    except Exception as exc:  # pypdf raises many kinds on damaged files (ValueError, KeyError, zlib.error)
+        raise JoinError(f"{title}: PDF okunamadı ({type(exc).__name__})") from exc
     return out.getvalue()
 
 
@@ -152,34 +158,49 @@ class JoinWriter:
         """Append every page of one PDF with a bookmark to its first page; return the pages added."""
         try:
             source = _parse(data)
-        except _NotPlain:
-            source = _parse_normalised(data)
+        except DamagedPdf as exc:
+            raise JoinError(f"{title}: {exc.message}") from exc
+        except NotPlain:
+            source = _parse_normalised(data, title)
         if not source.pages:
             raise JoinError(f"{title}: PDF'te sayfa yok")
         numbers = {old: self._next + i for i, old in enumerate(sorted(source.objects))}
-        self._next += len(numbers)
-        parent = b"/Parent %d 0 R" % self._PAGES_ROOT
+        parent = b"%d 0 R" % self._PAGES_ROOT
         page_set = set(source.pages)
+        skip = source.skip
 
-        def renumber(match: re.Match[bytes]) -> bytes:
-            new = numbers.get(int(match.group(1)))
-            return b"null" if new is None or int(match.group(1)) in source.skip else b"%d 0 R" % new
+        def new(number: int) -> bytes:
+            target = numbers.get(number)
+            return b"null" if target is None or number in skip else b"%d 0 R" % target
 
+        parts: list[tuple[int, bytes]] = []
+        box = self._last_box
         for old in sorted(source.objects):
-            if old in source.skip:
+            if old in skip:
                 continue
             body = source.objects[old]
-            stream = _STREAM.search(body)
-            head, rest = (
-                (body, b"") if stream is None else (body[: stream.start() + 2], body[stream.start() + 2 :])
-            )
-            head = _REF.sub(renumber, head)
-            if old in page_set:  # its /Parent was a node of the source's page tree, now null
-                head = head.replace(b"/Parent null", parent, 1)
-                box = _MEDIABOX.search(head)
-                if box:
-                    self._last_box = box.group(1).strip()
-            self._object(numbers[old], head + rest)
+            masked = source.masked[old]
+            head, rest = body[: len(masked)], body[len(masked) :]
+            if old in page_set:  # its /Parent was a node of the source's page tree: now the joined tree
+                span = syntax.find_top(masked, b"/Parent")
+                if span is None:
+                    raise JoinError(f"{title}: PDF bozuk: sayfanın /Parent kaydı yok")
+                start, end = span
+                head = (
+                    syntax.renumber(head[:start], masked[:start], new)
+                    + parent
+                    + syntax.renumber(head[end:], masked[end:], new)
+                )
+                media = _value(masked, b"/MediaBox")
+                if media is not None and media.startswith(b"["):
+                    box = media[1:-1].strip()
+            else:
+                head = syntax.renumber(head, masked, new)
+            parts.append((numbers[old], head + rest))
+        self._next += len(numbers)
+        self._last_box = box
+        for number, body in parts:
+            self._object(number, body)
         first = numbers[source.pages[0]]
         self._kids.extend(numbers[p] for p in source.pages)
         added = len(source.pages)
@@ -188,7 +209,11 @@ class JoinWriter:
             self._next += 1
             self._object(
                 blank,
-                b"<< /Type /Page " + parent + b" /MediaBox [" + self._last_box + b"] /Resources << >> >>",
+                b"<< /Type /Page /Parent "
+                + parent
+                + b" /MediaBox ["
+                + self._last_box
+                + b"] /Resources << >> >>",
             )
             self._kids.append(blank)
             added += 1
@@ -260,8 +285,8 @@ class JoinWriter:
             self.abort()
 
 
-def _parse_normalised(data: bytes) -> _Source:
+def _parse_normalised(data: bytes, title: str) -> _Source:
     try:
-        return _parse(_normalise(data))
-    except _NotPlain as exc:
-        raise JoinError("PDF birleştirilemedi: beklenmeyen yapı") from exc
+        return _parse(_normalise(data, title))
+    except NotPlain as exc:
+        raise JoinError(f"{title}: PDF birleştirilemedi: {exc.message}") from exc

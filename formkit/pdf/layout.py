@@ -17,7 +17,41 @@ from reportlab.lib.pagesizes import A4
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
+from formkit.errors import FitError
 from formkit.pdf import fonts, textfit
+
+__all__ = [
+    "ACCENT",
+    "BOLD",
+    "BOTTOM_LIMIT",
+    "CONTENT_W",
+    "FAINT",
+    "FOOTER_Y",
+    "INK",
+    "LEFT",
+    "MM",
+    "MUTED",
+    "PAGE_H",
+    "PAGE_W",
+    "REGULAR",
+    "RIGHT",
+    "STAMP_RED",
+    "TINT",
+    "WHITE",
+    "FitError",
+    "Fitted",
+    "draw_fitted",
+    "fit",
+    "fit_block",
+    "fold_marks",
+    "footer",
+    "header",
+    "section_title",
+    "text",
+    "width",
+    "wrap",
+    "y_top",
+]
 
 MM = 72.0 / 25.4
 PAGE_W: float = A4[0]
@@ -43,15 +77,6 @@ WHITE = Color(1, 1, 1)
 def y_top(mm_from_top: float) -> float:
     """Convert a distance from the top edge in millimetres to a reportlab y coordinate."""
     return PAGE_H - mm_from_top * MM
-
-
-class FitError(Exception):
-    """A text does not fit its box even at the smallest allowed size."""
-
-    def __init__(self, field: str, text: str) -> None:
-        super().__init__(f"{field}: {text!r} does not fit")
-        self.field = field
-        self.text = text
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,23 @@ from typing import Any
 
 from reportlab.pdfbase import pdfmetrics
 
-from formkit.pdf import fonts
+from formkit.pdf import _compat, fonts
+
+__all__ = [
+    "ASCENT",
+    "DEFAULT_SIZE",
+    "LEADING",
+    "MIN_SIZE",
+    "PADDING",
+    "Fitted",
+    "NoFit",
+    "check_mark",
+    "draw",
+    "fit",
+    "new_canvas",
+    "tick_geometry",
+    "wrap",
+]
 
 DEFAULT_SIZE = 10.0
 MIN_SIZE = 6.0
@@ -59,6 +75,7 @@ def fit(
     multiline: bool = False,
     comb: int = 0,
     max_len: int = 0,
+    padding: float = PADDING,
 ) -> Fitted:
     """Lay `text` out inside the rectangle (x, y, w, h); size 0 means auto (largest that fits, ≤ 10 pt).
 
@@ -68,35 +85,36 @@ def fit(
     """
     regular, _ = fonts.register()
     font = font or regular
-    missing = _missing_glyphs(text, font)
+    missing = missing_glyphs(text, font)
     if missing:
         raise NoFit(f"yazı tipinde olmayan karakter: {missing!r}")
-    start = size if size > 0 else min(DEFAULT_SIZE, max(min_size, (h - 2 * PADDING) / LEADING))
+    start = size if size > 0 else min(DEFAULT_SIZE, max(min_size, (h - 2 * padding) / LEADING))
     start = max(start, min_size)
     if max_len and len(text) > max_len:
         raise NoFit(f"{len(text)} karakter, alana en çok {max_len} karakter sığıyor")
     if comb:
         return _comb(text, x, y, w, h, font, start, min_size, comb)
-    inner_w = w - 2 * PADDING
-    inner_h = h - 2 * PADDING
+    inner_w = w - 2 * padding
+    inner_h = h - 2 * padding
     paragraphs = text.split("\n") if multiline else [" ".join(text.split())]
     if not multiline or len(paragraphs) == 1:
         one = paragraphs[0] if not multiline else " ".join(paragraphs[0].split())
         sz = start
         while sz >= min_size - 1e-9:
             if fonts.string_width(one, font, sz) <= inner_w and sz * LEADING <= inner_h + 0.01:
-                return _place([one], x, y, w, h, font, sz, align, multiline)
+                return _place([one], x, y, w, h, font, sz, align, multiline, padding)
             sz -= _STEP
     sz = start
     while sz >= min_size - 1e-9:
         lines = _wrap(paragraphs, font, sz, inner_w)
         if lines is not None and len(lines) * sz * LEADING <= inner_h + 0.01:
-            return _place(lines, x, y, w, h, font, sz, align, multiline or len(lines) > 1)
+            return _place(lines, x, y, w, h, font, sz, align, multiline or len(lines) > 1, padding)
         sz -= _STEP
     raise NoFit("değer alana sığmıyor (en küçük yazı boyutunda bile)")
 
 
-def _missing_glyphs(text: str, font: str) -> str:
+def missing_glyphs(text: str, font: str) -> str:
+    """The characters of `text` that `font` (a registered TrueType font) cannot show, each once."""
     glyphs = _glyph_map(font)
     return "".join(dict.fromkeys(ch for ch in text if ord(ch) not in glyphs and ch not in "\n\r\t\xa0"))
 
@@ -172,19 +190,20 @@ def _place(
     size: float,
     align: int,
     top: bool,
+    padding: float = PADDING,
 ) -> Fitted:
     leading = size * LEADING
     # multi-line text starts at the top; a single line is centred on its cap height
-    baseline = y + h - PADDING - size * 0.93 if top else y + (h - ASCENT * size) / 2
+    baseline = y + h - padding - size * 0.93 if top else y + (h - ASCENT * size) / 2
     runs = []
     for line in lines:
         width = fonts.string_width(line, font, size)
         if align == CENTRE:
             lx = x + (w - width) / 2
         elif align == RIGHT:
-            lx = x + w - PADDING - width
+            lx = x + w - padding - width
         else:
-            lx = x + PADDING
+            lx = x + padding
         runs.append((round(lx, 3), round(baseline, 3), line))
         baseline -= leading
     return Fitted(font, size, tuple(runs))
@@ -229,7 +248,9 @@ def new_canvas(target: Any, pagesize: tuple[float, float], **kw: Any) -> Any:
     regular, _ = fonts.register()
     kw.setdefault("pageCompression", 1)
     kw.setdefault("invariant", 1)
-    return Canvas(target, pagesize=pagesize, initialFontName=regular, initialFontSize=DEFAULT_SIZE, **kw)
+    canvas = Canvas(target, pagesize=pagesize, initialFontName=regular, initialFontSize=DEFAULT_SIZE, **kw)
+    _compat.mark_formkit_document(canvas._doc)  # fastcanvas's font memos may serve it (same bytes)
+    return canvas
 
 
 def draw(canvas: Any, fitted: Fitted) -> None:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import io
-import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -25,7 +24,22 @@ from pypdf.generic import (
     StreamObject,
 )
 
+from formkit.errors import PdfError
+from formkit.pdf import _compat, syntax
 from formkit.pdf.reader import read_plain
+
+__all__ = [
+    "Base",
+    "Numbering",
+    "Raw",
+    "Ref",
+    "assemble",
+    "finish_base",
+    "form_xobject",
+    "import_reportlab",
+    "resolve",
+    "stream",
+]
 
 
 class Numbering:
@@ -72,7 +86,7 @@ class Numbering:
                 self.keep.append(obj)
             out.write(b"%d 0 R" % num)
         elif isinstance(obj, StreamObject):
-            data = obj._data  # raw (still encoded) bytes: copied, never re-encoded
+            data = _compat.raw_data(obj)  # raw (still encoded) bytes: copied, never re-encoded
             self._write_dict(obj, out, tail=b"/Length %d" % len(data), skip="/Length")
             out.write(b"\nstream\n")
             out.write(data)
@@ -151,6 +165,12 @@ class Ref(PdfObject):
         stream.write(b"%d 0 R" % self.num)
 
 
+def raw_data(obj: StreamObject) -> bytes:
+    """A stream's still-encoded bytes, as `Numbering` copies them (pypdf's private `_data`)."""
+    data: bytes = obj._data
+    return data
+
+
 def resolve(ref: IndirectObject) -> Any:
     return ref.get_object()
 
@@ -158,8 +178,7 @@ def resolve(ref: IndirectObject) -> Any:
 def stream(
     data: bytes, *, bbox: list[float] | None = None, res: DictionaryObject | None = None
 ) -> StreamObject:
-    s = StreamObject()
-    s._data = data
+    s = _compat.stream_with_raw_data(data)
     if bbox is not None:
         s[NameObject("/Type")] = NameObject("/XObject")
         s[NameObject("/Subtype")] = NameObject("/Form")
@@ -171,16 +190,10 @@ def stream(
 def form_xobject(content: Any, resources: Any, box: list[float]) -> StreamObject:
     """The overlay page's content stream (still compressed) turned into a Form XObject."""
     content = content.get_object()
-    s = stream(content._data, bbox=box, res=resources.get_object())
+    s = stream(_compat.raw_data(content), bbox=box, res=resources.get_object())
     if "/Filter" in content:
         s[NameObject("/Filter")] = content["/Filter"]
     return s
-
-
-_RL_REF = re.compile(rb"(\d+) 0 R")
-_RL_PAGE = re.compile(rb"/Type /Page\b(?!s)")
-_RL_SKIP = re.compile(rb"/Type /(?:Catalog|Pages|Outlines)\b")
-_RL_CONTENTS = re.compile(rb"/Contents (\d+) 0 R")
 
 
 def import_reportlab(
@@ -190,64 +203,63 @@ def import_reportlab(
 
     Our own reportlab output has a plain layout (classic xref table, one object per `N 0 obj`, streams with a
     direct /Length): every object but the catalog, page tree, pages and info is copied byte for byte with its
-    references renumbered, and each page's content stream becomes a Form XObject (BBox = the template page)
-    carrying the page's resources. This skips a pypdf parse and re-serialisation of ~15 objects per record.
-    Returns the objects, template page index → XObject number, the next free object number, and each page's
-    resources (renumbered).
+    references renumbered (by tokens, `syntax`), and each page's content stream becomes a Form XObject
+    (BBox = the template page) carrying the page's resources. This skips a pypdf parse and re-serialisation
+    of ~15 objects per record. Returns the objects, template page index → XObject number, the next free
+    object number, and each page's resources (renumbered).
     """
     if not data:
         return [], {}, start, {}
     delta = start - 1
     plain = read_plain(data)
 
-    def renumber(text: bytes) -> bytes:
-        return _RL_REF.sub(lambda m: b"%d 0 R" % (int(m.group(1)) + delta), text)
+    def new(number: int) -> bytes:
+        return b"%d 0 R" % (number + delta)
 
-    heads: dict[int, tuple[bytes, bytes]] = {}  # number -> (dictionary text, rest up to endobj)
-    pages: list[tuple[int, bytes]] = []  # (contents number, resources text)
+    def renumber(text: bytes, masked: bytes | None = None) -> bytes:
+        return syntax.renumber(text, syntax.mask(text) if masked is None else masked, new)
+
+    heads: dict[int, tuple[bytes, bytes, bytes]] = {}  # number -> (dictionary text, masked, rest to endobj)
+    pages: list[tuple[int, bytes, bytes]] = []  # (contents number, resources text, masked)
     for num, (head, rest) in plain.objects.items():
-        if num == plain.info or _RL_SKIP.search(head):
+        masked = plain.masked[num]
+        kind = _top_value(masked, b"/Type")
+        if num == plain.info or kind in _RL_SKIP:
             continue
-        if _RL_PAGE.search(head):
-            contents = int(_RL_CONTENTS.search(head).group(1))  # type: ignore[union-attr]
-            res_at = head.index(b"/Resources") + len(b"/Resources")
-            pages.append((contents, _balanced_dict(head, res_at)))
+        if kind == b"/Page":
+            contents_ref = _top_value(masked, b"/Contents")
+            span = syntax.find_top(masked, b"/Resources")
+            found = None if contents_ref is None else syntax.REFERENCE.fullmatch(contents_ref)
+            if found is None or span is None:
+                raise PdfError("PDF katmanı: kaplama sayfasında /Contents veya /Resources yok")
+            pages.append((int(found.group(1)), head[span[0] : span[1]], masked[span[0] : span[1]]))
             continue
-        heads[num] = (head, rest)
+        heads[num] = (head, masked, rest)
     count = max(plain.objects) + 1
     parts: list[tuple[int, bytes]] = []
     xobjs: dict[int, int] = {}
     page_resources: dict[int, bytes] = {}
-    for (contents, resources), index, box in zip(pages, order, boxes, strict=True):
-        page_resources[index] = renumber(resources)
-        head, rest = heads.pop(contents)
+    for (contents, resources, masked_resources), index, box in zip(pages, order, boxes, strict=True):
+        page_resources[index] = renumber(resources, masked_resources)
+        head, _masked, rest = heads.pop(contents)
         inner = head.strip()[2:-2]
         bbox = b" ".join(b"%.4f" % v for v in box)
         head = b"<</Type /XObject /Subtype /Form /BBox [%s] /Resources %s %s>>\n" % (bbox, resources, inner)
-        heads[contents] = (head, rest)
+        heads[contents] = (head, syntax.mask(head), rest)
         xobjs[index] = contents + delta
-    for num, (head, rest) in heads.items():
-        parts.append((num + delta, b"%d 0 obj\n" % (num + delta) + renumber(head) + rest + b"endobj\n"))
+    for num, (head, masked, rest) in heads.items():
+        parts.append(
+            (num + delta, b"%d 0 obj\n" % (num + delta) + renumber(head, masked) + rest + b"endobj\n")
+        )
     return parts, xobjs, count + delta, page_resources
 
 
-def _balanced_dict(text: bytes, at: int) -> bytes:
-    """The `<< ... >>` starting at or after `at` (nested dictionaries included)."""
-    start = text.index(b"<<", at)
-    depth, i = 0, start
-    while i < len(text):
-        pair = text[i : i + 2]
-        if pair == b"<<":
-            depth += 1
-            i += 2
-        elif pair == b">>":
-            depth -= 1
-            i += 2
-            if depth == 0:
-                return text[start:i]
-        else:
-            i += 1
-    raise ValueError("unbalanced dictionary in overlay")
+_RL_SKIP = (b"/Catalog", b"/Pages", b"/Outlines")
+
+
+def _top_value(masked: bytes, key: bytes) -> bytes | None:
+    span = syntax.find_top(masked, key)
+    return None if span is None else masked[span[0] : span[1]]
 
 
 def finish_base(base: Base, body: list[tuple[int, bytes]], size: int, root: int, info: int) -> None:
