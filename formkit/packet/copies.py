@@ -1,10 +1,12 @@
 """The applicant's portal printout as the packet's copies, each page marked in a margin with no content.
 
 The signed paper is the PDF Kamu SM's system gives the applicant (DESIGN §1). We never touch its content:
-pdfium imports the printout's pages whole into the packet (the cover and checklist pages formkit drew),
-once per copy, and appends to each page one more content stream that draws the copy mark, a form XObject;
-the page's own content streams stay byte for byte as they were. All of it runs in pdfium's C++: a packet
-with a portal printout costs little more than one with the built-in pages (bench/bench_batch.py).
+pdfium turns each printout page into one form XObject (its content streams and resources as they are, so its
+graphics state cannot leak into anything drawn after it), shared by all copies; each copy page is a new page
+with the printout page's boxes and rotation that draws that XObject, then the copy mark (another form
+XObject). Filled form fields and other annotations are flattened into the page first, so that they print.
+All of it runs in pdfium's C++ (about 3.5 ms a packet; the pypdf version took four times the built-in
+path's time): see bench/bench_batch.py --forms.
 
 Where the mark goes: each page is rendered once at 36 dpi with pdfium (grey levels, a fraction of a
 millisecond a page) and every pixel darker than INK_LEVEL counts as ink, whatever drew it (text, vector art,
@@ -199,7 +201,7 @@ class Printout:
         """
         with pdfium_lock():
             document = limits.open_pdfium(data, label)
-            document.init_forms()  # so that form fields can be flattened into the page (prepare)
+            document.init_forms()  # so that form fields can be flattened into the page (flatten)
         known = dict(enumerate(layouts)) if len(layouts) == len(document) else {}
         return cls(data=data, label=label, document=document, pages=len(document), layouts=known)
 
