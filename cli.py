@@ -130,6 +130,13 @@ def profile_check(file: str | None) -> None:
 
     profile = load_profile(file)
     click.echo(f"profil geçerli: {profile.path or f'(yerleşik) {profiles.DEFAULT_PROFILE}'}")
+    domain = profiles.placeholder_sender(profile.mail_from)
+    if domain is not None:
+        click.echo(
+            f"uyarı: [mail] from ({profile.mail_from}) ayrılmış/örnek bir alan adında ({domain}); "
+            "`formkit send` bu adresten göndermez: kurumunuzun gerçek e-posta adresini yazın",
+            err=True,
+        )
     warn_fees(profile)
 
 
@@ -148,7 +155,8 @@ def profile_check(file: str | None) -> None:
 def validate_command(file: str, as_json: bool, encoding: str | None, profile_path: str | None) -> None:
     """Başvuru listesini (CSV, XLSX, XLS, ODS, JSON) denetle; her sorun için bir satır yaz.
 
-    Her satırı akış hâlinde denetler (bellek sabit kalır); biçim dosyanın içeriğinden anlaşılır.
+    Her satırı akış hâlinde denetler (bellek sabit kalır); biçim dosyanın içeriğinden anlaşılır. Sorunlar
+    dosyanın kendi sütun başlıklarıyla anılır (--json: alanların kısa adları).
     Çıkış kodu 0: bütün satırlar geçerli; 1: bazı satırlar hatalı; 2: dosya (ya da profil) kullanılamıyor.
     Sınırlar: FORMKIT_MAX_ROWS, FORMKIT_MAX_COLUMNS, FORMKIT_MAX_CELL_CHARS, FORMKIT_MAX_UNPACKED_MB (README).
     """
@@ -170,8 +178,8 @@ def validate_command(file: str, as_json: bool, encoding: str | None, profile_pat
     for _raw, result in results:
         if isinstance(result, list):
             invalid += 1
-            for problem in result:
-                click.echo(problem.line())
+            for problem in result:  # named by the user's own header ("T.C. KİMLİK NO"), as in errors.csv
+                click.echo(replace(problem, field=table.header_for(problem.field)).line())
     click.echo(validation.count_line(table.source, total, invalid))
     sys.exit(1 if invalid else 0)
 
@@ -555,6 +563,12 @@ def batch(
     "--max-size", default="10MB", show_default=True, help="Bir iletinin en büyük boyutu (ör. 10MB)."
 )
 @click.option(
+    "--draft",
+    is_flag=True,
+    help="Outlook taslağı yaz (X-Unsent: 1; varsayılan klasör DIR/drafts): çift tıklayınca gönderilmemiş "
+    "ileti olarak açılır, kendi posta kutunuzdan gönderirsiniz.",
+)
+@click.option(
     "--templates",
     "texts_dir",
     type=click.Path(file_okay=False, exists=True, path_type=Path),
@@ -568,6 +582,7 @@ def mail_command(
     outbox: Path | None,
     sender: str | None,
     max_size: str,
+    draft: bool,
     texts_dir: Path | None,
     profile_path: str | None,
 ) -> None:
@@ -577,12 +592,13 @@ def mail_command(
     adımları anlatan ve paketi ek olarak taşıyan bir ileti yazar. Hiçbir şey göndermez (bkz. formkit
     send). Çıkış kodu 0: her satırın iletisi hazır; 1: bazıları reddedildi; 2: klasör kullanılamıyor.
     """
-    from formkit.mail import core as mail
+    from formkit.mail.compose import parse_size
+    from formkit.mail.outbox import write_outbox
 
-    size = mail.parse_size(max_size)
+    size = parse_size(max_size)
     profile = load_profile(profile_path)
-    result = mail.write_outbox(
-        folder, profile, outbox=outbox, sender=sender, max_size=size, texts_dir=texts_dir
+    result = write_outbox(
+        folder, profile, outbox=outbox, sender=sender, max_size=size, texts_dir=texts_dir, draft=draft
     )  # no fee warning here: `batch` gave it once for this run's packets
     for refusal in result.refused:
         click.echo(texts.mail_refused(refusal.line()), err=True)
@@ -597,12 +613,19 @@ def mail_command(
             not_ok=result.not_ok,
         )
     )
+    if draft:
+        click.echo(texts.mail_drafts_hint())
+    from formkit import profile as profiles
+
+    domain = None if draft else profiles.placeholder_sender(sender or profile.mail_from)
+    if domain is not None:
+        click.echo(texts.mail_placeholder_sender(domain), err=True)
     sys.exit(result.exit_code)
 
 
 @cli.command("send")
 @click.argument("folder", type=click.Path(file_okay=False, exists=True, path_type=Path))
-@click.option("--smtp-host", required=True, help="SMTP sunucusu.")
+@click.option("--smtp-host", default=None, help="SMTP sunucusu (--dry-run ile gerekmez).")
 @click.option(
     "--smtp-port",
     type=click.IntRange(1, 65535),
@@ -665,7 +688,7 @@ def mail_command(
 @reports_errors
 def send_command(
     folder: Path,
-    smtp_host: str,
+    smtp_host: str | None,
     smtp_port: int | None,
     starttls: bool,
     use_ssl: bool,
@@ -685,33 +708,38 @@ def send_command(
     gönderilir. Çıkış kodu 0: hepsi gönderildi; 1: bazıları başarısız ya da belirsiz; 2: kullanım ya
     da bağlantı hatası.
     """
-    from formkit.mail import core as mail
+    from formkit.mail.send import RetryPolicy, send_outbox
+    from formkit.mail.smtp import Security, SmtpSettings
 
     if starttls and use_ssl:
         raise InputError("--starttls ve --ssl birlikte kullanılamaz; birini seçin")
-    security: mail.Security = "ssl" if use_ssl else "starttls" if starttls else "plain"
+    if not smtp_host and not dry_run:
+        raise InputError("--smtp-host gerekli (yalnızca --dry-run onsuz çalışır)")
+    security: Security = "ssl" if use_ssl else "starttls" if starttls else "plain"
     password = None
     if user and not dry_run:
         password = os.environ.get("FORMKIT_SMTP_PASSWORD")
         if password is None:
             password = click.prompt(f"{user} için SMTP parolası", hide_input=True, err=True)
-    settings = mail.SmtpSettings(
-        host=smtp_host,
-        port=smtp_port,
-        security=security,
-        user=user,
-        password=password,
-        ca_file=ca_file,
-        timeout=timeout,
-    )
-    summary = mail.send_outbox(
+    settings = None
+    if smtp_host:
+        settings = SmtpSettings(
+            host=smtp_host,
+            port=smtp_port,
+            security=security,
+            user=user,
+            password=password,
+            ca_file=ca_file,
+            timeout=timeout,
+        )
+    summary = send_outbox(
         folder,
         settings,
         outbox=outbox,
         rate=rate,
         dry_run=dry_run,
         retry_uncertain=retry_uncertain,
-        retry=mail.RetryPolicy(retries=retries, delay=retry_delay),
+        retry=RetryPolicy(retries=retries, delay=retry_delay),
         echo=click.echo,
     )
     for line in summary.lines():

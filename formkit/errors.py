@@ -98,3 +98,32 @@ class FitError(PdfError):
 
 class CodeError(FormkitError):
     """A text cannot be encoded as a QR code or barcode."""
+
+
+# --- mail (formkit/mail) and packet references ---------------------------------------------------------
+
+
+class ReferenceKeyError(FormkitError):
+    """The packet-reference key file cannot be read or created."""
+
+
+class SendStopped(MailError):
+    """Sending cannot go on for any message (bad password, untrusted certificate, unknown host)."""
+
+
+class DeliveryError(MailError):
+    """One message was not (surely) delivered; the send loop records it and goes on with the others."""
+
+    exit_code = 1
+
+
+class DeliveryDeferred(DeliveryError):
+    """Not delivered, worth another try: a 4xx answer, or a connection lost before the final "." was sent."""
+
+
+class DeliveryRefused(DeliveryError):
+    """Not delivered and never will be as it is: a 5xx answer."""
+
+
+class DeliveryUncertain(DeliveryError):
+    """The final "." of DATA was sent and no answer came: the server may have taken the message."""

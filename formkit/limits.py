@@ -41,6 +41,9 @@ MAX_COLUMNS = Limit("FORMKIT_MAX_COLUMNS", 200, "sütun")
 # A resource limit, far above any field's own length limit (formkit.input.validate.MAX_LENGTH): a 100 KB
 # address is a problem of its row, named by field; a 800 MB cell refuses the file before memory runs out.
 MAX_CELL_CHARS = Limit("FORMKIT_MAX_CELL_CHARS", 1_000_000, "karakter")
+# Rows × columns of the block a sheet is laid out in (calamine: ≈ 32 bytes a cell, so 5 million ≈ 160 MB);
+# an export of 100,000 rows of 20 columns is 2 million.
+MAX_CELLS = Limit("FORMKIT_MAX_CELLS", 5_000_000, "hücre")
 # A workbook's parts once unpacked: calamine holds a sheet in memory at ≈ 1.6 × its XML size
 # (bench/read_sheets.py: 80 MB of sheet XML, 100,000 rows → +129 MB), so this bounds memory to ≈ 350 MB.
 MAX_UNPACKED_MB = Limit("FORMKIT_MAX_UNPACKED_MB", 200, "MB")

@@ -57,6 +57,20 @@ def load(path: Path | str | None = None) -> Profile:
     return profile
 
 
+def placeholder_sender(address: str) -> str | None:
+    """The reserved or placeholder domain (RFC 2606, RFC 6761) of a sender address, or None for a real one.
+
+    The shipped profile's `[mail] from` is `…@mersin-ism.example`: fine for making packets and drafts, but no
+    mail may go out from it (`formkit send` refuses, `formkit profile check` says so).
+    """
+    domain = address.strip().rstrip(">").rpartition("@")[2].strip().rstrip(".").lower()
+    if not domain or domain.split(".")[-1] in ("example", "test", "invalid", "localhost", "local"):
+        return domain or address
+    if any(domain == d or domain.endswith("." + d) for d in ("example.com", "example.org", "example.net")):
+        return domain
+    return None
+
+
 def fee_warning(profile: Profile, today: date | None = None) -> str | None:
     """A one-line warning when the profile's fees are more than a year old (prices changed on 01.01.2026)."""
     today = today or date.today()

@@ -131,6 +131,22 @@ def mail_removed(name: str) -> str:
     return f"silindi: {name} (satırı artık manifestte yok)"
 
 
+def mail_drafts_hint() -> str:
+    """After `formkit mail --draft`: what to do with the drafts."""
+    return (
+        "taslaklar: Outlook'ta çift tıklayın; gönderilmemiş ileti olarak açılır, "
+        "kendi posta kutunuzdan gönderin"
+    )
+
+
+def mail_placeholder_sender(domain: str) -> str:
+    """`formkit mail` with a reserved/placeholder sender domain (the shipped profile's)."""
+    return (
+        f"uyarı: gönderen adresi ayrılmış/örnek bir alan adında ({domain}); `formkit send` göndermez: "
+        "profildeki [mail] from ayarını değiştirin ya da --from verin"
+    )
+
+
 def send_dry_run(count: int) -> str:
     return f"deneme: {count} ileti gönderilecekti; hiçbir şey gönderilmedi"
 

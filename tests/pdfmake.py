@@ -25,8 +25,13 @@ class Page:
     objects: list[bytes] = field(default_factory=list)  # extra objects, referenced as {0}, {1}, ... in extra
 
 
-def plain_pdf(pages: list[Page], *, info: bytes = b"<< /Producer (pdfmake) >>") -> bytes:
-    """A PDF with a classic cross-reference table: catalog 1, page tree 2, font 3, info 4, then per page."""
+def plain_pdf(
+    pages: list[Page], *, info: bytes = b"<< /Producer (pdfmake) >>", leftovers: bool = False
+) -> bytes:
+    """A PDF with a classic cross-reference table: catalog 1, page tree 2, font 3, info 4, then per page.
+
+    With `leftovers`, an old object body stays in the file after the font, marked free in the table (what
+    editors that overwrite in place leave behind): valid, but not the one-object-per-entry layout."""
     objects: dict[int, bytes] = {
         3: b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
         4: info,
@@ -62,6 +67,8 @@ def plain_pdf(pages: list[Page], *, info: bytes = b"<< /Producer (pdfmake) >>") 
     for num in sorted(objects):
         offsets[num] = out.tell()
         out.write(b"%d 0 obj\n" % num + objects[num] + b"\nendobj\n")
+        if leftovers and num == 3:
+            out.write(b"%d 0 obj\n<< /Old (left over) >>\nendobj\n" % (max(objects) + 1))
     xref = out.tell()
     size = max(objects) + 1
     out.write(b"xref\n0 %d\n0000000000 65535 f \n" % size)

@@ -61,8 +61,8 @@ def test_validate_human_output_one_line_per_problem_then_summary() -> None:
     result = run("validate", str(EXAMPLES / "hatali.csv"))
     assert result.exit_code == 1
     lines = result.stdout.splitlines()
-    assert lines[0].startswith("hatali.csv, satır 4, tc_kimlik_no: Excel sayıyı bilimsel gösterime")
-    assert "hatali.csv, satır 5, soyad: boş olamaz" in lines
+    assert lines[0].startswith("hatali.csv, satır 4, T.C. KİMLİK NO: Excel sayıyı bilimsel gösterime")
+    assert "hatali.csv, satır 5, SOYADI: boş olamaz" in lines  # the file's own headers
     assert lines[-1] == "hatali.csv: 7 satır; 3 geçerli, 4 hatalı"
     assert len(lines) == 6
     assert not FULL_TC.search(result.output)
@@ -127,7 +127,7 @@ def test_validate_as_a_real_process_from_another_folder(tmp_path: Path) -> None:
         cwd=tmp_path, capture_output=True, text=True, encoding="utf-8", timeout=60,
     )  # fmt: skip
     assert done.returncode == 1, done.stderr
-    assert "satır 5, soyad: boş olamaz" in done.stdout
+    assert "satır 5, SOYADI: boş olamaz" in done.stdout
 
 
 def test_profile_show_is_readable() -> None:

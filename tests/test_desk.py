@@ -23,7 +23,7 @@ from click.testing import CliRunner
 
 import cli
 from formkit import profile as profiles
-from formkit.desk import auth, remind, status
+from formkit.desk import auth, remind
 from formkit.desk.store import Store
 from formkit.packet.reference import make_ref
 from tests import batchdata
@@ -54,7 +54,10 @@ def built_batch(tmp_path_factory: pytest.TempPathFactory) -> Path:
     made = CliRunner().invoke(cli.cli, ["batch", str(source), "-o", str(out), "-j", "1"], env=env)
     assert made.exit_code == 0, made.output
     epoch = int((datetime.now(UTC) - timedelta(days=MAILED_DAYS_AGO)).timestamp())
-    mailed = CliRunner().invoke(cli.cli, ["mail", str(out)], env={**env, "SOURCE_DATE_EPOCH": str(epoch)})
+    sender = ["--from", "Mersin İl Sağlık Müdürlüğü E-imza <e-imza@saglik.gov.tr>"]  # `send` refuses .example
+    mailed = CliRunner().invoke(
+        cli.cli, ["mail", str(out), *sender], env={**env, "SOURCE_DATE_EPOCH": str(epoch)}
+    )
     assert mailed.exit_code == 0, mailed.output
     return out
 
@@ -100,6 +103,8 @@ def test_receive_then_rescan_records_once_and_says_when(folder: Path) -> None:
     assert first.exit_code == 0
     assert first.output.startswith(f"teslim alındı: {ref}")
     again = run("receive", str(folder), ref.lower().replace("-", " "))  # as read out on the phone
+    assert again.exit_code == 0
+    again = run("receive", str(folder), ref.replace("-", "*"))  # a US-layout scanner on a Turkish-Q PC
     assert again.exit_code == 0
     assert "zaten teslim alınmış" in again.output and "ilk teslim" in again.output
     assert "yeni kayıt eklenmedi" in again.output
@@ -180,10 +185,15 @@ def test_status_in_three_formats(folder: Path, tmp_path: Path) -> None:
         assert not any(tc in output for tc in full_tcs())
 
 
-def test_csv_cells_that_look_like_formulas_are_neutralised() -> None:
-    assert status.neutralise("=HYPERLINK(1)") == "'=HYPERLINK(1)"
-    assert status.neutralise("@SUM(A1)") == "'@SUM(A1)"
-    assert status.neutralise("İlknur") == "İlknur"
+def test_csv_cells_that_look_like_formulas_are_neutralised(folder: Path, tmp_path: Path) -> None:
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    manifest["rows"][0]["name"] = '=HYPERLINK("http://x")'
+    manifest["rows"][0]["ad"], manifest["rows"][0]["soyad"] = "=HYPERLINK(1)", "@SUM(A1)"
+    (folder / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    assert run("status", str(folder), "--csv", str(tmp_path / "d.csv")).exit_code == 0
+    table = list(csv.reader(io.StringIO((tmp_path / "d.csv").read_text("utf-8-sig")), delimiter=";"))
+    assert table[1][2] == '\'=HYPERLINK("http://x")'
+    assert table[2][2] == "Şükrü Iğdır"
 
 
 # --- remind ------------------------------------------------------------------------------------------
@@ -415,19 +425,23 @@ def test_desk_commands_have_turkish_help(command: str) -> None:
     assert result.exit_code == 0 and "KLASÖR" in result.output and "Seçenekler:" in result.output
 
 
-def test_reminders_go_out_through_send_once_and_survive_a_mail_rerun(folder: Path) -> None:
+def test_reminders_go_out_through_send_once_and_survive_a_mail_rerun(folder: Path, tmp_path: Path) -> None:
     from tests.mail_support import smtp_server
 
+    # `send` refuses the shipped profile's placeholder sender (…@mersin-ism.example): a real one here.
+    real = tmp_path / "il.toml"
+    text = profiles.default_path().read_text(encoding="utf-8")
+    real.write_text(text.replace("e-imza@mersin-ism.example", "e-imza@saglik.gov.tr"), encoding="utf-8")
     aile = ref_of(folder, "aile-hekimi")
     run("receive", str(folder), aile)
-    assert run("remind", str(folder), "--after", "7").exit_code == 0
+    assert run("remind", str(folder), "--after", "7", "--profile", str(real)).exit_code == 0
     reminder = folder / "outbox" / f"{aile}-hatirlatma-1.eml"
     written = reminder.read_bytes()
 
     # `formkit mail` run again clears messages it does not know; `remind` writes the unsent one back.
-    assert run("mail", str(folder)).exit_code == 0
+    assert run("mail", str(folder), "--profile", str(real)).exit_code == 0
     assert not reminder.exists()
-    again = run("remind", str(folder), "--after", "7")
+    again = run("remind", str(folder), "--after", "7", "--profile", str(real))
     assert "yeniden yazıldı" in again.output and "0 hatırlatma giden kutusuna yazıldı" in again.output
     assert reminder.read_bytes() == written
 

@@ -22,6 +22,7 @@ if not CHROMIUM.exists():
 
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"]
 PASSWORD = "tarayıcı-parolası-9"
+SCREENSHOT = ROOT / "docs" / "images" / "desk.png"  # FORMKIT_UPDATE_SCREENSHOT=1 refreshes it
 
 
 @pytest.fixture
@@ -55,13 +56,13 @@ def page() -> Iterator[Any]:
     with sync_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
         try:
-            yield browser.new_context(locale="tr-TR").new_page()
+            yield browser.new_context(locale="tr-TR", viewport={"width": 1100, "height": 760}).new_page()
         finally:
             browser.close()
 
 
 def test_scanner_keystrokes_and_enter_show_the_answer_in_green_or_red(
-    desk: tuple[str, Path], page: Any
+    desk: tuple[str, Path], page: Any, tmp_path: Path
 ) -> None:
     url, batch_folder = desk
     page.goto(url)
@@ -86,6 +87,10 @@ def test_scanner_keystrokes_and_enter_show_the_answer_in_green_or_red(
     assert color == "rgb(10, 107, 45)"  # green
     size = page.evaluate("parseFloat(getComputedStyle(document.querySelector('#sonuc .who')).fontSize)")
     assert size >= 36
+
+    shot = SCREENSHOT if os.environ.get("FORMKIT_UPDATE_SCREENSHOT") else tmp_path / "desk.png"
+    page.screenshot(path=str(shot))
+    assert shot.stat().st_size > 10_000
 
     aile = ref_of(batch_folder, "aile-hekimi")
     page.keyboard.type(aile, delay=8)

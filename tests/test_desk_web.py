@@ -14,7 +14,7 @@ from flask.testing import FlaskClient
 from formkit import profile as profiles
 from formkit.desk import auth
 from formkit.desk.store import DeskError, Store
-from formkit.desk.web import IDLE_MINUTES, create_app
+from formkit.desk.web import IDLE_MINUTES, MAX_HOURS, create_app
 from formkit.web.security import RateLimit
 from tests.test_desk import _ref_key, built_batch, folder, manifest_rows, ref_of  # noqa: F401 (fixtures)
 
@@ -107,13 +107,18 @@ def test_scan_after_login_answers_with_name_track_and_missing(app: Flask, folder
     assert response.status_code == 302
     page = client.get("/").get_data(as_text=True)
     assert "Liste 1: 1 paket" in page and "kamusm-liste-001.pdf" in page
+    assert client.post("/gonder", data={"csrf_token": csrf}).status_code == 302
+    assert "Gönderilecek yeni paket yok" in client.get("/").get_data(as_text=True)
     pdf = client.get("/liste/1.pdf")
     assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
     assert (folder / "kamusm" / "kamusm-liste-001.pdf").exists()
     assert client.get("/liste/7.pdf").status_code == 404
 
 
-def test_sessions_expire_and_logout_needs_csrf(app: Flask) -> None:
+def test_sessions_expire_and_logout_needs_csrf(folder: Path) -> None:  # noqa: F811
+    with Store(folder) as store:
+        auth.set_password(store, PASSWORD, who="test")
+    app = create_app(folder, profiles.load(None), login_limit=RateLimit(capacity=10, per_seconds=60))
     client = app.test_client()
     login(client)
     assert client.get("/").status_code == 200
@@ -121,14 +126,48 @@ def test_sessions_expire_and_logout_needs_csrf(app: Flask) -> None:
         session["seen"] = time.time() - IDLE_MINUTES * 60 - 1
     assert client.get("/").status_code == 302
     login(client)
+    with client.session_transaction() as session:
+        session["login"] = time.time() - MAX_HOURS * 3600 - 1  # active all day long: still ends
+    assert client.get("/").status_code == 302
+    login(client)
     csrf = token(client, "/")
     client.post("/cikis", data={})
     assert client.get("/").status_code == 200  # no token: still signed in
     client.post("/cikis", data={"csrf_token": csrf})
     assert client.get("/").status_code == 302
+    login(client)
+    assert client.get("/").status_code == 200
+    with Store(folder) as store:
+        auth.set_password(store, "yeni-parola-2027", who="test")
+    assert client.get("/").status_code == 302  # a new password ends every session
 
 
 def test_the_desk_does_not_start_without_a_password(folder: Path) -> None:  # noqa: F811
     with pytest.raises(DeskError, match="--set-password"):
         create_app(folder, profiles.load(None))
     assert manifest_rows(folder)
+
+
+def test_the_desk_pages_ship_in_the_package() -> None:
+    import tomllib
+
+    from tests.test_desk import ROOT
+
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]
+    for package in ("formkit.desk", "formkit.desk.templates", "formkit.desk.static"):
+        assert package in config["packages"]
+    for package in ("formkit.desk.templates", "formkit.desk.static"):
+        assert config["package-data"][package] == ["*"]
+    assert {p.name for p in (ROOT / "formkit" / "desk" / "templates").iterdir()} >= {
+        "desk.html",
+        "login.html",
+    }
+
+
+def test_without_script_the_scan_form_still_answers_with_a_page(app: Flask, folder: Path) -> None:  # noqa: F811
+    client = app.test_client()
+    login(client)
+    ref = ref_of(folder, "kurum")
+    page = client.post("/tara", data={"csrf_token": token(client, "/"), "ref": ref}).get_data(as_text=True)
+    assert 'class="result ok"' in page and "İlknur IĞDIR" in page and "Eksik yok" in page
+    assert client.get("/static/desk.js").status_code == 200  # static files need no login; pages do

@@ -64,3 +64,21 @@ def test_packet_input_file_problems_keep_the_file_and_options_their_name(
     assert [line for line in result.stderr.splitlines() if line.startswith("hata:")] == [
         "hata: --tc: 11 haneli olmalı (4 hane var)"
     ]
+
+
+def test_validate_reads_a_renamed_workbook_and_says_so(tmp_path: Path) -> None:
+    from openpyxl import Workbook
+
+    from tests.batchdata import HEADERS, applicant_row
+
+    book = Workbook()
+    book.active.append(HEADERS)
+    book.active.append(applicant_row(0))
+    book.save(tmp_path / "liste.csv")  # "Farklı Kaydet" with a typed name: an .xlsx called .csv
+    result = run("validate", str(tmp_path / "liste.csv"))
+    assert result.exit_code == 0, result.output
+    assert result.stdout.strip() == "liste.csv: 1 satır, hepsi geçerli"
+    assert (
+        "uyarı: liste.csv: uzantısı .csv ama içeriği Excel çalışma kitabı (.xlsx); içeriğine göre okundu"
+        in (result.stderr)
+    )

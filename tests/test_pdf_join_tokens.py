@@ -146,6 +146,8 @@ def pages(draw: st.DrawFn) -> Page:
         if draw(st.booleans()):
             entries.append(b"% " + draw(st.sampled_from(_TRICKY)) + b"\n")
     entries.append(b"/Ref {0}")
+    if draw(st.booleans()):  # a name ending in digits right before a reference: /Q12 3 0 R
+        entries.append(b"/Q%d {0}" % draw(st.integers(0, 99)))
     marker = draw(literal_strings())
     stream_extra = b"/Note " + draw(literal_strings()) if draw(st.booleans()) else b""
     return Page(
@@ -160,7 +162,9 @@ def _page_strings(data: bytes) -> list[dict[str, object]]:
     out = []
     for page in PdfReader(io.BytesIO(data), strict=True).pages:
         values: dict[str, object] = {k: page[k] for k in page if k.startswith("/S")}
-        values["/Ref"] = page["/Ref"].get_object()["/Marker"]
+        for key in page:
+            if key == "/Ref" or key.startswith("/Q"):
+                values[key] = page[key].get_object()["/Marker"]
         out.append(values)
     return out
 

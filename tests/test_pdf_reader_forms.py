@@ -223,3 +223,42 @@ def test_type0_text_survives_the_join(tmp_path: Path) -> None:
     joined = _join(tmp_path, source)
     assert texts(joined) == [TURKISH]
     assert b"/Type0" in joined or b"/Identity-H" in joined
+
+
+@pytest.mark.parametrize("name", ["type0 font in object streams", "incremental over object streams"])
+def test_a_portal_printout_from_another_producer_reaches_the_print_file_intact(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str
+) -> None:
+    """Printout (other producer) → packet (`formkit packet --form`) → print file: the packet is plain (the
+    joiner's fast path), and the print file shows the packet's text and pixels."""
+    from click.testing import CliRunner
+
+    from cli import cli
+    from tests.test_cli_packet import OPTIONS
+
+    monkeypatch.setenv("FORMKIT_REF_KEY", "test-key")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764115200")
+    printout = tmp_path / "portal.pdf"
+    printout.write_bytes(_other_form(name))
+    result = CliRunner().invoke(cli, ["packet", *OPTIONS, "--form", str(printout), "-o", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    packet = Path(result.stdout.strip()).read_bytes()
+    read_plain(packet)  # no NotPlain: the print file copies it byte for byte
+    copy = texts(packet)[1]
+    shown = texts(printout.read_bytes())[0]
+    assert shown.split()[0] in copy
+    joined = _join(tmp_path, packet, packet)
+    assert texts(joined) == texts(packet) * 2
+    assert pixels(joined) == pixels(packet) * 2
+
+
+def test_an_old_object_body_left_between_objects_is_not_plain_and_still_joins(tmp_path: Path) -> None:
+    from tests.pdfmake import Page, plain_pdf
+
+    source = plain_pdf([Page(b"BT /F1 9 Tf 4 120 Td (kept) Tj ET")], leftovers=True)
+    with pytest.raises(NotPlain) as info:
+        read_plain(source)
+    assert not isinstance(info.value, DamagedPdf)
+    joined = _join(tmp_path, source)
+    assert texts(joined) == texts(source) and "kept" in texts(joined)[0]
+    assert pixels(joined) == pixels(source)

@@ -317,12 +317,16 @@ def test_rows_columns_and_cell_limits_name_their_variable(
         list(table.rows())
     xlsx = tmp_path / "uzun.xlsx"
     xlsx.write_bytes(_xlsx_bytes([list(HEADER), *body]))
-    with pytest.raises(InputError, match="son dolu satır 7; sınır 5 satır"):
+    with pytest.raises(InputError, match="fazla veri satırı var; sınır 5 satır"):
+        list(open_table(xlsx).rows())
+    xlsx.write_bytes(_xlsx_bytes([list(HEADER), *(body * 4)]))  # 25 rows: past the limit and the header room
+    with pytest.raises(InputError, match="son dolu satır 25; sınır 5 satır"):
         open_table(xlsx)
+    xlsx.write_bytes(_xlsx_bytes([list(HEADER), *body]))
     monkeypatch.delenv("FORMKIT_MAX_ROWS")
 
     monkeypatch.setenv("FORMKIT_MAX_COLUMNS", "10")
-    with pytest.raises(InputError, match=r"14 sütun.*FORMKIT_MAX_COLUMNS"):
+    with pytest.raises(InputError, match=r"son dolu sütun N; sınır 10 sütun.*FORMKIT_MAX_COLUMNS"):
         open_table(xlsx)
     with pytest.raises(InputError, match=r"14 sütun.*FORMKIT_MAX_COLUMNS"):
         open_table(path)
@@ -361,3 +365,120 @@ def test_a_truncated_xls_is_one_clear_line(tmp_path: Path) -> None:
         InputError, match=r"eski Excel çalışma kitabı \(\.xls\) okunamadı; dosya bozuk olabilir"
     ):
         open_table(cut)
+
+
+def test_a_zip_with_a_huge_directory_is_refused_before_it_is_parsed(tmp_path: Path) -> None:
+    many = tmp_path / "cok-parcali.xlsx"
+    with zipfile.ZipFile(many, "w") as archive:
+        archive.writestr("xl/workbook.xml", "<workbook/>")
+        for index in range(10_001):
+            archive.writestr(f"x/{index}", b"")
+    with pytest.raises(InputError, match=r"ZIP dizini çok büyük \(10002 parça\); en çok 10000"):
+        open_table(many)
+
+
+def _sparse_xlsx(path: Path, far: str) -> Path:
+    book = Workbook()
+    book.active.append(list(HEADER))
+    book.active.append(applicant_row(0))
+    book.active[far] = "x"
+    book.save(path)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("far", "message"),
+    [
+        ("XFD1048576", "son dolu satır 1048576; sınır 100000 satır"),
+        ("A1048576", "son dolu satır 1048576"),
+        ("XFD1", "son dolu sütun XFD; sınır 200 sütun"),
+        ("GR90000", r"sayfa 90000 satır × 200 sütunluk bir alana yayılıyor; sınır 5000000 hücre"),
+    ],
+)
+def test_a_sheet_that_reaches_far_is_refused_before_it_is_laid_out(
+    tmp_path: Path, far: str, message: str
+) -> None:
+    """A 5 KB .xlsx with A1 and XFD1048576 made calamine ask for 17 billion cells (the process aborted)."""
+    path = _sparse_xlsx(tmp_path / "uzak.xlsx", far)
+    assert path.stat().st_size < 10_000
+    with pytest.raises(InputError, match=message):
+        open_table(path)
+
+
+def test_an_ods_with_repeated_cells_is_refused_before_it_is_laid_out(tmp_path: Path) -> None:
+    """One cell with a value, repeated 16,000 columns × 1,000,000 rows, in a 1 KB file."""
+    content = (
+        '<?xml version="1.0" encoding="UTF-8"?><office:document-content '
+        'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+        'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+        'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"><office:body><office:spreadsheet>'
+        '<table:table table:name="S"><table:table-row table:number-rows-repeated="1000000">'
+        '<table:table-cell table:number-columns-repeated="16000" office:value-type="string">'
+        "<text:p>x</text:p>"
+        "</table:table-cell></table:table-row>"
+        '<table:table-row table:number-rows-repeated="1048000"><table:table-cell '
+        'table:number-columns-repeated="16384"/></table:table-row>'  # an empty tail, as LibreOffice writes
+        "</table:table></office:spreadsheet></office:body></office:document-content>"
+    )
+    path = tmp_path / "tekrar.ods"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        archive.writestr("content.xml", content)
+    with pytest.raises(InputError, match="son dolu satır 1000000; sınır 100000 satır"):
+        open_table(path)
+
+
+def test_a_sheet_stored_at_an_unusual_path_is_scanned_too(tmp_path: Path) -> None:
+    """The workbook's rels may name any part as a sheet: every XML part under xl/ is scanned."""
+    source = zipfile.ZipFile(_sparse_xlsx(tmp_path / "uzak.xlsx", "XFD1048576"))
+    moved = tmp_path / "tasinmis.xlsx"
+    with zipfile.ZipFile(moved, "w", zipfile.ZIP_DEFLATED) as archive:
+        for info in source.infolist():
+            data = source.read(info.filename)
+            name = info.filename.replace("worksheets/sheet1.xml", "veri/tablo.xml")
+            archive.writestr(name, data.replace(b"worksheets/sheet1.xml", b"veri/tablo.xml"))
+    with pytest.raises(InputError, match="son dolu satır 1048576"):
+        open_table(moved)
+
+
+def test_xlsb_is_refused_with_what_to_do(tmp_path: Path) -> None:
+    path = tmp_path / "liste.xlsb"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("xl/workbook.bin", b"\x00")
+    with pytest.raises(InputError, match=r"\.xlsb\) okunmuyor; Excel'de açıp 'Farklı Kaydet'"):
+        open_table(path)
+
+
+def test_an_xls_that_reaches_far_is_refused_before_it_is_laid_out(tmp_path: Path) -> None:
+    """A 5.6 KB .xls with a value at IV65536 made calamine lay out 16.7 million cells (1 GB, measured)."""
+    import xlwt
+
+    book = xlwt.Workbook()
+    sheet = book.add_sheet("S")
+    for col, name in enumerate(HEADER):
+        sheet.write(0, col, name)
+    sheet.write(65535, 255, "x")
+    book.save(str(tmp_path / "uzak.xls"))
+    with pytest.raises(InputError, match=r"sayfa 65536 satır × 256 sütun|son dolu sütun IV; sınır 200 sütun"):
+        open_table(tmp_path / "uzak.xls")
+
+
+def test_an_old_office_file_that_is_no_workbook_is_named(tmp_path: Path) -> None:
+    import olefile
+
+    data = write_xls(tmp_path / "gercek.xls", _rows(1)).read_bytes()
+    doc = tmp_path / "mektup.xls"
+    doc.write_bytes(data.replace("Workbook".encode("utf-16-le"), "WordDocu".encode("utf-16-le")))
+    assert olefile.isOleFile(str(doc))
+    with pytest.raises(InputError, match=r"eski bir Office dosyası ama Excel çalışma kitabı değil"):
+        open_table(doc)
+
+
+def test_an_ods_whose_xml_names_an_unknown_encoding_is_one_clear_line(tmp_path: Path) -> None:
+    """Found by fuzzing: expat raised LookupError for encoding="UT-aa"."""
+    path = tmp_path / "kodlama.ods"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        archive.writestr("content.xml", '<?xml version="1.0" encoding="UT-aa"?><a/>')
+    with pytest.raises(InputError, match="bozuk bir ZIP/Excel dosyası"):
+        open_table(path)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sqlite3
 import subprocess
 import sys
@@ -12,6 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from cli import cli
+from formkit.batch.manifest import read_manifest
 from formkit.errors import InputError
 from formkit.input.sources import open_table
 from formkit.input.store import STORE_FIELDS, STORE_FILENAME, Store, is_store_file, iter_records, read_store
@@ -109,8 +109,6 @@ def test_formkit_validate_accepts_the_store(tmp_path: Path) -> None:
 
 
 def test_formkit_batch_makes_every_stored_packet(tmp_path: Path) -> None:
-    """Runs once the batch command (issue 5) is merged beside this store; skipped before."""
-    pytest.importorskip("formkit.batch.run", reason="formkit batch is not on this branch yet")
     store = Store(tmp_path / "depo")
     store.save(ROW)
     store.save({**ROW, "tc_kimlik_no": "71117800296", "ad": "Çağrı", "basvuru_turu": "kurum"})
@@ -120,9 +118,6 @@ def test_formkit_batch_makes_every_stored_packet(tmp_path: Path) -> None:
         capture_output=True, text=True, encoding="utf-8", timeout=300,
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
-    rows = json.loads((out / "manifest.json").read_text(encoding="utf-8"))["rows"]
-    assert [(r["row"], r["status"], r["name"]) for r in rows] == [
-        (2, "ok", "Ğülşen İnce"),
-        (3, "ok", "Çağrı İnce"),
-    ]
-    assert all((out / r["pdf"]).is_file() for r in rows)
+    rows = read_manifest(out).rows
+    assert [(r.row, r.status, r.name) for r in rows] == [(2, "ok", "Ğülşen İnce"), (3, "ok", "Çağrı İnce")]
+    assert all((out / r.pdf).is_file() for r in rows)

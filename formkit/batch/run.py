@@ -30,15 +30,27 @@ import uuid
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any, TypeVar
 
 from formkit import __version__, texts
 from formkit.batch import printouts
 from formkit.batch.errors import ErrorReport
+from formkit.batch.manifest import (
+    MANIFEST,
+    FormSource,
+    Header,
+    Manifest,
+    ManifestWriter,
+    PrintFile,
+    Row,
+    RowProblem,
+    Status,
+    read_manifest,
+)
 from formkit.errors import DiskFullError, FormkitError, InputError
-from formkit.fileio import check_target, disk_full, is_disk_full, remove_temporaries, write_atomic
+from formkit.fileio import check_target, disk_full, is_disk_full, remove_temporaries
 from formkit.input.sources import RawRow, Table, open_table
 from formkit.input.validate import row_tc, validate_stream
 from formkit.model import Applicant, Problem, Profile, redact_tc
@@ -49,17 +61,15 @@ from formkit.packet.reference import make_ref, reference_key
 from formkit.pdf import limits
 from formkit.pdf.join import JoinWriter
 
-MANIFEST = "manifest.json"
 ERRORS = "errors.csv"  # formkit.batch.errors.CSV_NAME
 PACKETS = "packets"
 PRINT = "print"
 PRINT_CHUNK = 500  # packets per joined print file
 _CHUNK_ROWS = 4  # rows per task sent to a worker: fewer round trips, still fine-grained progress
-_MANIFEST_EVERY = 2.0  # seconds between manifest rewrites during a run
 _HASH_BLOCK = 1 << 20
 
 Progress = Callable[[int, int], None]
-_Built = tuple[list[tuple[int, dict[str, Any]]], str | None]  # a chunk's rows, and why it stopped (disk full)
+_Built = tuple[list[tuple[int, Row]], str | None]  # a chunk's rows, and why it stopped (disk full)
 _T = TypeVar("_T")
 
 
@@ -127,19 +137,19 @@ def run(
     packets_dir = out_dir / PACKETS
     packets_dir.mkdir(parents=True, exist_ok=True)
     _remove_temporaries(out_dir)
-    identity = {
-        "id": previous.get("batch", {}).get("id") or uuid.uuid4().hex,
-        "input": input_path.name,
-        "input_sha256": claim.digest,
-        "profile": options.profile.fingerprint,
-        "formkit": __version__,
-    }
+    header = Header(
+        id=(previous.header.id if previous is not None else "") or uuid.uuid4().hex,
+        input=input_path.name,
+        input_sha256=claim.digest,
+        profile=options.profile.fingerprint,
+        formkit=__version__,
+    )
     old = _Previous(previous)
     del previous
     pairing = _pair_printouts(table, input_path, options)
     result = BatchResult(out_dir=out_dir, warnings=list(table.warnings), rows=total)
     result.unpaired_files = len(pairing.file_problems)
-    writer = _TrackedWriter(out_dir, identity, table.warnings)
+    writer = _TrackedWriter(out_dir / MANIFEST, header, list(table.warnings))
     plan = _PrintPlan(out_dir, options.duplex, old.print_files)
     report = ErrorReport(table.fields, workbook=table.is_spreadsheet)  # errors.csv (+ .xlsx), user's headers
     report.add(0, pairing.file_problems)  # printouts no row owns: row 0, shown empty, first
@@ -153,23 +163,22 @@ def run(
 
     with _Runner(options.jobs if total > _CHUNK_ROWS else 1, options, packets_dir) as runner:
 
-        def settle(entry: dict[str, Any]) -> None:
+        def settle(entry: Row) -> None:
             """A row's outcome is final: record it, count it, and let the print plan move on."""
             writer.set(entry)
-            if entry["status"] == "ok":
+            if entry.status is Status.OK:
                 result.ok += 1
-                result.pages += int(entry["pages"])
-                source = entry.get("form_source", "data-sheet")
-                if source == "portal":
+                result.pages += entry.pages
+                if entry.form_source == "portal":
                     result.portal += 1
-                elif source == "profile":
+                elif entry.form_source == "profile":
                     result.profile_form += 1
                 else:
                     result.data_sheet += 1
-                current_pdfs.add(entry["pdf"])
-            elif entry["status"] == "failed":
+                current_pdfs.add(entry.pdf)
+            elif entry.status is Status.FAILED:
                 result.failed += 1
-                report.add(entry["row"], [Problem("", entry["reason"], row=entry["row"])])
+                report.add(entry.row, [Problem("", entry.reason, row=entry.row)])
             plan.settle(entry)
             if not stop:
                 plan.advance(runner)
@@ -187,7 +196,7 @@ def run(
                 plan.expect(raw.row)
                 if isinstance(outcome, Applicant) and raw.row in pairing.row_failures:
                     reason = pairing.row_failures[raw.row]
-                    settle({"row": raw.row, "status": "failed", "reason": redact_tc(reason)})
+                    settle(Row(raw.row, Status.FAILED, (RowProblem(printouts.FIELD, redact_tc(reason)),)))
                 elif isinstance(outcome, Applicant):
                     form = pairing.by_row.get(raw.row)
                     key = _build_key(outcome, build_id + (f"|{form.sha256}" if form else ""))
@@ -207,9 +216,9 @@ def run(
                     settle(_invalid_entry(raw, outcome))
 
         for _row, entry in _build_all(tasks(), runner, lambda reason: stop.append(DiskFullError(reason))):
-            if entry["status"] == "ok":
+            if entry.status is Status.OK:
                 result.built += 1
-                writer.unsaved.append((int(entry["row"]), entry["pdf"]))
+                writer.unsaved.append((entry.row, entry.pdf))
             settle(entry)
         if not stop:
             plan.advance(runner, final=True)
@@ -219,7 +228,7 @@ def run(
     if stop:
         _stop_on_full_disk(out_dir, writer, report, stop[0], result, total)
     _delete_packets(out_dir, old.pdfs - current_pdfs)
-    result.print_files = [out_dir / p["file"] for p in writer.print_files]
+    result.print_files = [out_dir / p.file for p in writer.print_files]
     try:
         writer.write()
     except DiskFullError as exc:
@@ -247,14 +256,9 @@ class _Claim:
         self.options = options
         self.digest = _file_digest(input_path)
         self.previous = _read_previous(out_dir, options.force)
-        batch = self.previous.get("batch")
-        self.batch: dict[str, Any] = batch if isinstance(batch, dict) else {}
-        self.refs = {
-            entry["ref"]
-            for entry in self.previous.get("rows", [])
-            if isinstance(entry, dict) and entry.get("status") == "ok" and isinstance(entry.get("ref"), str)
-        }
-        self.counting = bool(self.refs) and self.batch.get("input_sha256") != self.digest
+        self.batch = self.previous.header if self.previous is not None else Header("", "")
+        self.refs = {entry.ref for entry in self.previous.ok_rows()} if self.previous is not None else set()
+        self.counting = bool(self.refs) and self.batch.input_sha256 != self.digest
         self.found: set[str] = set()  # references of the folder's people met in this input
 
     def observe(self, rows: Callable[[], Iterable[RawRow]]) -> Callable[[], Iterable[RawRow]]:
@@ -276,13 +280,13 @@ class _Claim:
 
         return counted
 
-    def decide(self) -> dict[str, Any]:
-        """The previous manifest to continue from ({} for a fresh start); raises InputError to protect it."""
-        if not self.previous:
-            return {}
+    def decide(self) -> Manifest | None:
+        """The previous manifest to continue from (None: a fresh start); raises InputError to protect it."""
+        if self.previous is None:
+            return None
         problem = None
-        old_profile = self.batch.get("profile")
-        changed = isinstance(old_profile, str) and old_profile != self.options.profile.fingerprint
+        old_profile = self.batch.profile
+        changed = bool(old_profile) and old_profile != self.options.profile.fingerprint
         if changed and self.refs:  # every packet there would be made again
             problem = texts.another_profile(
                 str(self.out_dir), str(old_profile), self.options.profile.fingerprint
@@ -290,7 +294,7 @@ class _Claim:
         elif self.counting and 2 * len(self.found) < len(self.refs):
             problem = texts.another_input(
                 str(self.out_dir),
-                str(self.batch.get("input", "?")),
+                self.batch.input or "?",
                 len(self.refs),
                 self.input_path.name,
                 len(self.found),
@@ -300,7 +304,7 @@ class _Claim:
         if not self.options.force:
             raise InputError(problem)
         _delete_packets(self.out_dir, _Previous(self.previous).pdfs)
-        return {}
+        return None
 
 
 def _file_digest(path: Path) -> str:
@@ -315,22 +319,19 @@ def _file_digest(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _read_previous(out_dir: Path, force: bool) -> dict[str, Any]:
-    """The folder's manifest ({} when there is none); refuses a folder it cannot make sense of."""
+def _read_previous(out_dir: Path, force: bool) -> Manifest | None:
+    """The folder's manifest (None when there is none); refuses a folder it cannot make sense of."""
     manifest = out_dir / MANIFEST
     if not manifest.exists():
         if (out_dir / PACKETS).is_dir() and any((out_dir / PACKETS).glob("*.pdf")) and not force:
             raise InputError(texts.folder_without_manifest(str(out_dir)))
-        return {}
+        return None
     try:
-        previous = json.loads(manifest.read_text(encoding="utf-8"))
-        if not isinstance(previous, dict):
-            raise ValueError("not an object")
-    except (OSError, ValueError) as exc:
+        return read_manifest(out_dir)
+    except InputError as exc:
         if force:
-            return {}
-        raise InputError(texts.manifest_unreadable(str(manifest))) from exc
-    return previous
+            return None
+        raise InputError(f"{exc.lines()[0]}\n{texts.manifest_unreadable(str(manifest))}") from exc
 
 
 def _remove_temporaries(out_dir: Path) -> None:
@@ -350,38 +351,32 @@ class _Previous:
     """The previous run's ok rows, found by build key rather than row number: inserting a row at the top
     of an export shifts every row number below it, and those packets are still up to date."""
 
-    def __init__(self, manifest: dict[str, Any]) -> None:
-        self.by_key: dict[str, str] = {}  # build key -> that row's manifest line (compact, not a dict)
+    def __init__(self, manifest: Manifest | None) -> None:
+        self.by_key: dict[str, Row] = {}  # build key -> that row's entry
         self.pdfs: set[str] = set()
-        for entry in manifest.get("rows", []):
-            if isinstance(entry, dict) and entry.get("status") == "ok" and isinstance(entry.get("pdf"), str):
-                self.pdfs.add(entry["pdf"])
-                if isinstance(entry.get("key"), str):
-                    self.by_key[entry["key"]] = json.dumps(entry, ensure_ascii=False)
-        printed = manifest.get("print", [])
-        self.print_files: list[Any] = printed if isinstance(printed, list) else []
+        for entry in manifest.ok_rows() if manifest is not None else ():
+            self.pdfs.add(entry.pdf)
+            if entry.key:
+                self.by_key[entry.key] = entry
+        self.print_files = list(manifest.print_files) if manifest is not None else []
 
-    def reuse(self, key: str, row: int, out_dir: Path) -> dict[str, Any] | None:
+    def reuse(self, key: str, row: int, out_dir: Path) -> Row | None:
         """The earlier entry for this key, now at `row`, when its file is exactly as recorded; else None."""
-        line = self.by_key.pop(key, None)
-        if line is None:
+        entry = self.by_key.pop(key, None)
+        if entry is None or not _is_current(out_dir, entry, key):
             return None
-        entry: dict[str, Any] = json.loads(line)
-        if not _is_current(out_dir, entry, key):
-            return None
-        entry["row"] = row
-        return entry
+        return replace(entry, row=row)
 
 
-def _is_current(out_dir: Path, entry: dict[str, Any], key: str) -> bool:
+def _is_current(out_dir: Path, entry: Row, key: str) -> bool:
     """True when the row's packet exists exactly as the manifest recorded it, built from the same key."""
-    if entry.get("status") != "ok" or entry.get("key") != key or not isinstance(entry.get("pdf"), str):
+    if entry.status is not Status.OK or entry.key != key or not entry.pdf:
         return False
     try:
-        stat = (out_dir / entry["pdf"]).stat()
+        stat = (out_dir / entry.pdf).stat()
     except OSError:
         return False
-    return bool(stat.st_size == entry.get("size") and stat.st_mtime_ns == entry.get("mtime_ns"))
+    return stat.st_size == entry.size and stat.st_mtime_ns == entry.mtime_ns
 
 
 def _build_identity(options: BatchOptions) -> str:
@@ -405,73 +400,24 @@ def _build_key(applicant: Applicant, build_id: str) -> str:
     return hashlib.sha256(f"{build_id}|{data}|{packet_ref(applicant)}".encode()).hexdigest()[:32]
 
 
-def _invalid_entry(raw: RawRow, problems: list[Problem]) -> dict[str, Any]:
-    return {
-        "row": raw.row,
-        "status": "invalid",
-        "problems": [{"field": p.field, "message": redact_tc(p.message)} for p in problems],
-    }
+def _invalid_entry(raw: RawRow, problems: list[Problem]) -> Row:
+    return Row(raw.row, Status.INVALID, tuple(RowProblem(p.field, redact_tc(p.message)) for p in problems))
 
 
-class _ManifestWriter:
-    """Keeps manifest.json true to the files on disk: rewritten atomically while the batch runs.
-
-    Only each row's serialised line is kept (one line per row), so memory is a few hundred bytes a row and a
-    rewrite costs a join and a write; rewrites are spaced to take no more than a few % of the run.
-    """
-
-    def __init__(self, out_dir: Path, identity: dict[str, str], warnings: Iterable[str]) -> None:
-        self.path = out_dir / MANIFEST
-        self.identity = identity
-        self.warnings = list(warnings)
-        self.print_files: list[dict[str, Any]] = []
-        self.lines: dict[int, bytes] = {}  # UTF-8: half the memory of str for Turkish text
-        self.settled = 0
-        self.last = 0.0
-        self.interval = _MANIFEST_EVERY
-
-    def set(self, entry: dict[str, Any]) -> None:
-        if entry["status"] != "pending":
-            self.settled += 1
-        self.lines[int(entry["row"])] = json.dumps(entry, ensure_ascii=False).encode()
-
-    def maybe_write(self) -> None:
-        if time.monotonic() - self.last >= self.interval:
-            self.write()
-
-    def _pieces(self) -> Iterator[bytes]:
-        """The manifest as a stream of pieces: never the whole text in memory at once."""
-
-        def dump(value: object) -> str:
-            return json.dumps(value, ensure_ascii=False)
-
-        yield f'{{"batch": {dump(self.identity)},\n "warnings": {dump(self.warnings)},\n "rows": ['.encode()
-        for index, row in enumerate(sorted(self.lines)):
-            yield (b",\n  " if index else b"\n  ") + self.lines[row]
-        yield f'\n ],\n "print": {dump(self.print_files)}}}\n'.encode()
-
-    def write(self) -> None:
-        started = time.monotonic()
-        write_atomic(self.path, self._pieces())
-        self.last = time.monotonic()
-        self.interval = max(_MANIFEST_EVERY, 20 * (self.last - started))
-
-
-class _TrackedWriter(_ManifestWriter):
+@dataclass
+class _TrackedWriter(ManifestWriter):
     """The manifest writer, also knowing which packets were built since its last successful write: on a
     full disk those are the ones the manifest on disk does not list yet."""
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.unsaved: list[tuple[int, str]] = []  # (row, pdf)
+    unsaved: list[tuple[int, str]] = field(default_factory=list)  # (row, pdf)
 
     def write(self) -> None:
         super().write()
         self.unsaved.clear()
 
 
-def _pending_entry(row: int) -> dict[str, Any]:
-    return {"row": row, "status": "pending"}
+def _pending_entry(row: int) -> Row:
+    return Row(row, Status.PENDING)
 
 
 def _stop_on_full_disk(
@@ -498,7 +444,7 @@ def _stop_on_full_disk(
         except DiskFullError:
             if not prints_removed and writer.print_files:
                 for record in writer.print_files:
-                    (out_dir / record["file"]).unlink(missing_ok=True)
+                    (out_dir / record.file).unlink(missing_ok=True)
                 writer.print_files, prints_removed = [], True
                 continue
             if not writer.unsaved:
@@ -577,50 +523,51 @@ def _build_rows(tasks: list[_Task]) -> _Built:
     Also returns why it stopped early, when the disk is full (the chunk's remaining rows stay pending).
     """
     assert _builder is not None and _packets_dir is not None
-    results: list[tuple[int, dict[str, Any]]] = []
+    results: list[tuple[int, Row]] = []
     for task in tasks:
         try:
             printout = _load_printout(Path(task.form), task.layouts) if task.form else None
             packet = _builder.build(task.applicant, printout)
             path = write_packet(packet, _packets_dir, durable=False)
             stat = path.stat()
-            entry: dict[str, Any] = {
-                "row": task.row,
-                "status": "ok",
-                "ref": packet.ref,
-                "name": f"{task.applicant.ad} {task.applicant.soyad}",
-                "ad": task.applicant.ad,
-                "soyad": task.applicant.soyad,
-                "track": task.applicant.track.value,
-                "e_posta": task.applicant.e_posta,
-                "tc": task.applicant.masked_tc,
-                "pdf": f"{PACKETS}/{path.name}",
-                "pages": packet.pages,
-                "sha256": hashlib.sha256(packet.data).hexdigest(),
-                "size": stat.st_size,
-                "mtime_ns": stat.st_mtime_ns,
-                "key": task.key,
-                "form_source": packet.form_source,
-                "form_file": printouts.shown(Path(task.form).name) if task.form else "",
-            }
-            if packet.warnings:
-                entry["warnings"] = [redact_tc(w) for w in packet.warnings]
+            entry = Row(
+                row=task.row,
+                status=Status.OK,
+                ref=packet.ref,
+                name=f"{task.applicant.ad} {task.applicant.soyad}",
+                ad=task.applicant.ad,
+                soyad=task.applicant.soyad,
+                track=task.applicant.track.value,
+                e_posta=task.applicant.e_posta,
+                tc=task.applicant.masked_tc,
+                pdf=f"{PACKETS}/{path.name}",
+                pages=packet.pages,
+                sha256=hashlib.sha256(packet.data).hexdigest(),
+                size=stat.st_size,
+                mtime_ns=stat.st_mtime_ns,
+                key=task.key,
+                form_source=_form_source(packet.form_source),
+                form_file=printouts.shown(Path(task.form).name) if task.form else None,
+            )
         except DiskFullError as exc:  # not this row's fault: stop here, the rest of the chunk stays pending
             return results, exc.message
         except FormkitError as exc:
-            entry = {
-                "row": task.row,
-                "status": "failed",
-                "reason": redact_tc(exc.message.replace("\n", "; ")),
-            }
+            reason = redact_tc(exc.message.replace("\n", "; "))
+            entry = Row(task.row, Status.FAILED, (RowProblem("", reason),))
         except Exception as exc:  # a bug must cost one row, not the batch
-            entry = {
-                "row": task.row,
-                "status": "failed",
-                "reason": f"paket oluşturulamadı ({type(exc).__name__})",
-            }
+            reason = f"paket oluşturulamadı ({type(exc).__name__})"
+            entry = Row(task.row, Status.FAILED, (RowProblem("", reason),))
         results.append((task.row, entry))
     return results, None
+
+
+def _form_source(value: str) -> FormSource:
+    """The packet's form source as the manifest types it."""
+    if value == "portal":
+        return "portal"
+    if value == "profile":
+        return "profile"
+    return "data-sheet"
 
 
 def _load_printout(path: Path, layouts: tuple[PageLayout, ...]) -> Printout:
@@ -686,7 +633,7 @@ class _Runner:
 
 def _build_all(
     tasks: Iterable[_Task], runner: _Runner, disk_full: Callable[[str], None]
-) -> Iterator[tuple[int, dict[str, Any]]]:
+) -> Iterator[tuple[int, Row]]:
     """Yield (row, manifest entry) as packets are finished, keeping a bounded number of tasks in flight.
 
     Bounded in flight means memory stays flat however long the input. A chunk that stopped on a full disk
@@ -696,7 +643,7 @@ def _build_all(
 
     def collect(
         finished: set[Future[_Built]],
-    ) -> Iterator[tuple[int, dict[str, Any]]]:
+    ) -> Iterator[tuple[int, Row]]:
         for future in finished:
             results, stopped = future.result()
             yield from results
@@ -741,24 +688,24 @@ class _PrintPlan:
     yet placed in a file are held. A file whose packets are unchanged is kept as it is.
     """
 
-    def __init__(self, out_dir: Path, duplex: bool, previous: list[Any]) -> None:
+    def __init__(self, out_dir: Path, duplex: bool, previous: list[PrintFile]) -> None:
         self.out_dir = out_dir
         self.duplex = duplex
         self.expected: deque[int] = deque()
         self.outcomes: dict[int, tuple[str, str, str] | None] = {}  # row -> (sha256, pdf, title) if ok
         self.chunk: list[tuple[int, str, str, str]] = []
-        self.old = {p.get("file"): p for p in previous if isinstance(p, dict)}
-        self.files: list[tuple[dict[str, Any], Future[int] | None]] = []
+        self.old = {p.file: p for p in previous}
+        self.files: list[tuple[PrintFile, Future[int] | None]] = []
         self.disk_full: list[DiskFullError] = []
         (out_dir / PRINT).mkdir(exist_ok=True)
 
     def expect(self, row: int) -> None:
         self.expected.append(row)
 
-    def settle(self, entry: dict[str, Any]) -> None:
-        ok = entry["status"] == "ok"
-        title = f"{entry['row']} · {entry.get('name', '')} · {entry.get('ref', '')}"
-        self.outcomes[int(entry["row"])] = (entry["sha256"], entry["pdf"], title) if ok else None
+    def settle(self, entry: Row) -> None:
+        ok = entry.status is Status.OK
+        title = f"{entry.row} · {entry.name} · {entry.ref}"
+        self.outcomes[entry.row] = (entry.sha256, entry.pdf, title) if ok else None
 
     def advance(self, runner: _Runner, *, final: bool = False) -> None:
         while self.expected and self.expected[0] in self.outcomes:
@@ -777,15 +724,15 @@ class _PrintPlan:
         fingerprint = hashlib.sha256(
             json.dumps([[row, sha] for row, sha, _, _ in chunk] + [self.duplex]).encode()
         ).hexdigest()
-        record = {"file": name, "packets": len(chunk), "duplex": self.duplex, "fingerprint": fingerprint}
+        record = PrintFile(name, len(chunk), self.duplex, fingerprint)
         before = self.old.get(name)
-        if before and before.get("fingerprint") == fingerprint and (self.out_dir / name).exists():
+        if before and before.fingerprint == fingerprint and (self.out_dir / name).exists():
             self.files.append((before, None))
             return
         items = [(pdf, title) for _, _, pdf, title in chunk]
         self.files.append((record, runner.submit(_join_chunk, self.out_dir, name, items, self.duplex)))
 
-    def finish(self) -> list[dict[str, Any]]:
+    def finish(self) -> list[PrintFile]:
         """Wait for the joins, drop print files of an earlier, longer run, and describe what exists.
 
         A join that meets a full disk is left out and noted in `disk_full` (the run then stops cleanly).
@@ -794,12 +741,12 @@ class _PrintPlan:
         for record, future in self.files:
             if future is not None:
                 try:
-                    record["pages"] = future.result()
+                    record = replace(record, pages=future.result())
                 except DiskFullError as exc:
                     self.disk_full.append(exc)
                     continue
             written.append(record)
-        names = {p["file"] for p in written}
+        names = {p.file for p in written}
         for stale in (self.out_dir / PRINT).glob("basvurular-*.pdf"):
             if f"{PRINT}/{stale.name}" not in names:
                 stale.unlink()

@@ -21,8 +21,9 @@ from pathlib import Path
 from formkit.desk.manifest import Applicant
 from formkit.errors import MailError
 from formkit.fileio import write_if_changed
-from formkit.mail import core as mail
+from formkit.mail.compose import Composer, MailRow, MailTexts, eml_name
 from formkit.mail.journal import JOURNAL_NAME, Journal, State
+from formkit.mail.outbox import OUTBOX_NAME, batch_token
 from formkit.model import Profile
 
 REMINDER_TAG = "hatirlatma"
@@ -38,16 +39,16 @@ class Mailed:
 
 def reminder_name(ref: str, number: int) -> str:
     """The outbox file of a packet's n-th reminder: `7KQ2-M9XDK-hatirlatma-1.eml`."""
-    return mail.eml_name(ref).removesuffix(".eml") + f"-{REMINDER_TAG}-{number}.eml"
+    return eml_name(ref).removesuffix(".eml") + f"-{REMINDER_TAG}-{number}.eml"
 
 
 def outbox(folder: Path) -> Path:
-    return folder / mail.OUTBOX_NAME
+    return folder / OUTBOX_NAME
 
 
 def batch_id(folder: Path, known: str) -> str:
     """The batch identity the mail package uses for Message-IDs."""
-    return known or mail.batch_token(folder)
+    return known or batch_token(folder)
 
 
 def sent_files(folder: Path) -> dict[str, str]:
@@ -94,7 +95,7 @@ def _mailed(folder: Path, refs: list[str]) -> dict[str, Mailed]:
     box = outbox(folder)
     out: dict[str, Mailed] = {}
     for ref in refs:
-        name = mail.eml_name(ref)
+        name = eml_name(ref)
         if name in sent:
             out[ref] = Mailed(sent[name], True)
             continue
@@ -134,17 +135,19 @@ def write_reminder(
     `text` and `subject` are the profile's templates; `values` fills the desk's own placeholders, the mail
     composer fills the rest. Raises MailError (with a Turkish reason) when it cannot be written.
     """
-    row = mail.MailRow(
+    row = MailRow(
         row=applicant.row, ref=applicant.ref, name=applicant.name, ad=applicant.ad, soyad=applicant.soyad,
         track=applicant.track, e_posta=applicant.e_posta, pdf=folder / applicant.pdf, sha256="",
+        # the send journal knows a message by recipient + this identity: each reminder is its own message
+        packet=f"{applicant.ref}/{REMINDER_TAG}-{number}",
     )  # fmt: skip
     dollars = {key: value.replace("$", "$$") for key, value in values.items()}
     plain = string.Template(text).safe_substitute(dollars)
     html_values = {key: html.escape(value).replace("$", "$$") for key, value in values.items()}
     body = string.Template(html.escape(text, quote=False)).safe_substitute(html_values)
     page = '<!doctype html><html lang="tr"><body><p>' + body.replace("\n", "<br>\n") + "</p></body></html>\n"
-    composer = mail.Composer(
-        profile, texts={applicant.track: mail.MailTexts(string.Template(plain), string.Template(page))}
+    composer = Composer(
+        profile, texts={applicant.track: MailTexts(string.Template(plain), string.Template(page))}
     )
     try:
         pdf = row.pdf.read_bytes()

@@ -1,24 +1,22 @@
 """The one place the desk reads a batch manifest: the applicants that got a packet.
 
 The desk needs only what identifies a person at the counter (reference, name, track, masked T.C. number) and
-when the packet was made; it never reads the packet PDFs. Swap `read_applicants` for the typed manifest
-reader when there is one: nothing else in the desk touches manifest.json.
+when the packet was made; it never reads the packet PDFs. The file is read by the typed batch manifest
+(formkit.batch.manifest): nothing in the desk parses manifest.json itself.
 """
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 from formkit import turkish
+from formkit.batch.manifest import MANIFEST, Row, read_manifest
 from formkit.errors import InputError
 from formkit.model import Track, mask_digit_runs, redact_tc
 
-MANIFEST_NAME = "manifest.json"
-MAX_MANIFEST_BYTES = 128 * 1024 * 1024  # ≈ 600 bytes a row: 200,000 rows, beyond any province's staff
+MANIFEST_NAME = MANIFEST  # the size limit is the manifest reader's (formkit.batch.manifest.MAX_BYTES)
 
 
 @dataclass(frozen=True)
@@ -63,66 +61,45 @@ def manifest_stamp(folder: Path) -> str:
 
 
 def read_applicants(folder: Path) -> Batch:
-    """Read DIR/manifest.json: every ok row with a reference, once per reference (the first wins)."""
-    path = folder / MANIFEST_NAME
+    """Every ok row of DIR/manifest.json (the typed batch manifest), once per reference (the first wins)."""
+    manifest = read_manifest(folder)
     try:
-        if path.stat().st_size > MAX_MANIFEST_BYTES:
-            raise InputError(f"{path}: manifest çok büyük (en çok {MAX_MANIFEST_BYTES // 2**20} MB)")
-        text = path.read_text(encoding="utf-8")
-        made_default = datetime.fromtimestamp(path.stat().st_mtime, UTC).isoformat(timespec="seconds")
-        data = json.loads(text)
-    except FileNotFoundError as exc:
-        raise InputError(f"{path}: manifest yok; önce `formkit batch ... -o {folder}` çalıştırın") from exc
+        made_default = datetime.fromtimestamp(manifest.path.stat().st_mtime, UTC).isoformat(
+            timespec="seconds"
+        )
     except OSError as exc:
-        raise InputError(f"{path}: okunamadı ({exc.strerror or exc})") from exc
-    except UnicodeDecodeError as exc:
-        raise InputError(f"{path}: UTF-8 değil") from exc
-    except json.JSONDecodeError as exc:
-        raise InputError(f"{path}: geçerli bir JSON değil (satır {exc.lineno}: {exc.msg})") from exc
-    if not isinstance(data, dict) or not isinstance(data.get("rows"), list):
-        raise InputError(f'{path}: {{"rows": [...]}} biçiminde bir manifest değil')
-    batch = data.get("batch")
-    batch_id = batch.get("id") if isinstance(batch, dict) else None
+        raise InputError(f"{manifest.path}: okunamadı ({exc.strerror or exc})") from exc
     applicants: list[Applicant] = []
     seen: set[str] = set()
-    for raw in data["rows"]:
-        applicant = _applicant(raw, made_default) if isinstance(raw, dict) else None
+    for row in manifest.ok_rows():
+        applicant = _applicant(row, made_default)
         if applicant is not None and applicant.ref not in seen:
             seen.add(applicant.ref)
             applicants.append(applicant)
-    return Batch(batch_id if isinstance(batch_id, str) else "", tuple(applicants))
+    return Batch(manifest.header.id, tuple(applicants))
 
 
-def _applicant(raw: dict[str, Any], made_default: str) -> Applicant | None:
-    if raw.get("status") != "ok":
+def _applicant(row: Row, made_default: str) -> Applicant | None:
+    ref, name, track = row.ref.strip(), turkish.normalise_space(row.name), row.track
+    if not ref or not name or track not in {t.value for t in Track}:
         return None
-    ref, name, track = _text(raw, "ref"), turkish.normalise_space(_text(raw, "name")), _text(raw, "track")
-    row = raw.get("row")
-    if not ref or not name or not isinstance(row, int) or track not in {t.value for t in Track}:
-        return None
-    ad, soyad = _text(raw, "ad"), _text(raw, "soyad")
+    ad, soyad = row.ad.strip(), row.soyad.strip()
     if not (ad and soyad):
         ad, _, soyad = name.rpartition(" ")
-    mtime = raw.get("mtime_ns")
     made = (
-        datetime.fromtimestamp(mtime / 1e9, UTC).isoformat(timespec="seconds")
-        if isinstance(mtime, int) and not isinstance(mtime, bool)
+        datetime.fromtimestamp(row.mtime_ns / 1e9, UTC).isoformat(timespec="seconds")
+        if row.mtime_ns
         else made_default
     )
     return Applicant(
         ref=ref,
-        row=row,
+        row=row.row,
         name=mask_digit_runs(name),  # a T.C. number typed into a name column never reaches the desk
         ad=mask_digit_runs(ad),
         soyad=mask_digit_runs(soyad),
         track=Track(track),
-        masked_tc=redact_tc(_text(raw, "tc")),
-        e_posta=_text(raw, "e_posta"),
-        pdf=_text(raw, "pdf"),
+        masked_tc=redact_tc(row.tc),
+        e_posta=row.e_posta.strip(),
+        pdf=row.pdf,
         made=made,
     )
-
-
-def _text(raw: dict[str, Any], key: str) -> str:
-    value = raw.get(key)
-    return value.strip() if isinstance(value, str) else ""

@@ -7,6 +7,7 @@ received; for `aile-hekimi` the bank receipt is a separate fact that a later sca
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -17,6 +18,7 @@ from formkit.model import Track, mask_digit_runs
 from formkit.packet.reference import normalise_ref
 
 MAX_TYPED = 64  # longer input is not a reference: nothing is echoed back beyond this
+_SEPARATORS = re.compile(r"[\s*_/.\-]+")
 
 
 class Outcome(StrEnum):
@@ -77,7 +79,9 @@ def shown(text: str) -> str:
 
 def find(store: Store, typed: str) -> Applicant:
     """The applicant a typed or scanned reference names; DeskError (exit 2) when it names none."""
-    ref = normalise_ref(typed[: MAX_TYPED + 1]) if len(typed) <= MAX_TYPED else None
+    # A USB scanner types as a US keyboard; on a Turkish-Q layout its "-" arrives as "*" (and people type
+    # "/", "_" or "." between the groups): every such separator is dropped before the check.
+    ref = normalise_ref(_SEPARATORS.sub("", typed)) if len(typed) <= MAX_TYPED else None
     if ref is None:
         raise DeskError(
             f"{shown(typed)!r}: geçerli bir paket numarası değil (kontrol karakteri tutmuyor ya da uzunluğu "

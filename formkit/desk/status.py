@@ -13,12 +13,11 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from formkit.batch.errors import neutralise  # the same OWASP CSV-injection rule as errors.csv
 from formkit.desk import mailer
 from formkit.desk.manifest import Applicant
 from formkit.desk.store import Progress, Store, local_time
 from formkit.model import Track, redact_tc
-
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # OWASP CSV injection: as errors.csv does
 
 STEPS = ("made", "mailed", "received", "receipt", "dispatched")
 STEP_WORDS = {
@@ -81,8 +80,13 @@ class Line:
 def lines(store: Store) -> list[Line]:
     """Every applicant of the batch, in row order, with their progress."""
     applicants = store.applicants()
-    progress = store.all_progress()
-    mailed = mailer.mailed(store.folder, [a.ref for a in applicants])
+    return combine(applicants, store.all_progress(), mailer.mailed(store.folder, [a.ref for a in applicants]))
+
+
+def combine(
+    applicants: list[Applicant], progress: dict[str, Progress], mailed: dict[str, mailer.Mailed]
+) -> list[Line]:
+    """The lines from what the store and the mail folder say (the desk page reads the two separately)."""
     return [Line(a, progress.get(a.ref, Progress()), mailed.get(a.ref)) for a in applicants]
 
 
@@ -138,11 +142,6 @@ def as_json(rows: list[Line]) -> str:
     return json.dumps(
         {"applicants": [r.as_dict() for r in rows], "summary": summary(rows)}, ensure_ascii=False, indent=2
     )
-
-
-def neutralise(cell: str) -> str:
-    """A cell a spreadsheet would run as a formula starts with a quote instead."""
-    return "'" + cell if cell.startswith(_FORMULA_START) else cell
 
 
 CSV_HEADERS = [

@@ -28,7 +28,7 @@ from waitress import create_server
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response as BaseResponse
 
-from formkit.desk import auth, dispatch, status
+from formkit.desk import auth, dispatch, mailer, status
 from formkit.desk.receive import receive, shown
 from formkit.desk.store import DeskError, Store, local_time
 from formkit.model import Profile, mask_digit_runs
@@ -114,7 +114,13 @@ def create_app(
         now = time.time()
         if not isinstance(user, str) or not isinstance(start, float) or not isinstance(seen, float):
             return None
-        if now - seen > IDLE_MINUTES * 60 or now - start > MAX_HOURS * 3600:
+        with lock:
+            stored = auth.stored_hash(store) or ""
+        if (
+            now - seen > IDLE_MINUTES * 60
+            or now - start > MAX_HOURS * 3600
+            or session.get("pw") != stored[-16:]  # a new password ends every session
+        ):
             session.clear()
             return None
         session["seen"] = now
@@ -169,7 +175,7 @@ def create_app(
             return render("login.html", 401, problem="Ad ya da parola yanlış.", name=name)
         session.clear()
         now = time.time()
-        session.update(user=name, login=now, seen=now)
+        session.update(user=name, login=now, seen=now, pw=stored[-16:])
         session.permanent = True
         log.info("giriş: %s (%s)", name, request.remote_addr)
         return redirect(url_for("index"))
@@ -183,10 +189,12 @@ def create_app(
     def page(result: dict[str, Any] | None = None, code: int = 200) -> Response:
         key = request.args.get("durum", "hepsi")
         key = key if key in FILTERS else "hepsi"
-        with lock:
+        with lock:  # only the store's reads hold the lock: a scan never waits for the outbox to be read
             store.sync()
-            rows = status.lines(store)
+            applicants, progress = store.applicants(), store.all_progress()
             lists = store.query_all("SELECT id, at, count FROM dispatches ORDER BY id DESC LIMIT 20")
+        mailed = mailer.mailed(folder, [a.ref for a in applicants])
+        rows = status.combine(applicants, progress, mailed)
         shown_rows = [r for r in rows if _matches(r, key)]
         return render(
             "desk.html", code, result=result, rows=shown_rows[:LIST_LIMIT], matching=len(shown_rows),
@@ -233,11 +241,16 @@ def create_app(
             return error_page(400)
         with lock:
             listing = dispatch.dispatch(store, who=f"masa:{session['user']}")
-            if listing is None or not listing.items:
-                session["notice"] = "Gönderilecek yeni paket yok."
-                return redirect(url_for("index"))
-            path = dispatch.write(store, profile, listing)
-        session["notice"] = f"Liste {listing.id}: {len(listing.items)} paket; dosya: {path}"
+        waiting = (
+            f" {listing.waiting_receipt} aile hekimi paketi dekont bekliyor."
+            if listing and listing.waiting_receipt
+            else ""
+        )
+        if listing is None or not listing.items:
+            session["notice"] = "Gönderilecek yeni paket yok." + waiting
+            return redirect(url_for("index"))
+        path = dispatch.write(store, profile, listing)  # drawing the PDF needs no lock: scans go on
+        session["notice"] = f"Liste {listing.id}: {len(listing.items)} paket; dosya: {path}." + waiting
         return redirect(url_for("index"))
 
     @app.get("/liste/<int:number>.pdf")

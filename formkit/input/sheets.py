@@ -27,13 +27,15 @@ import python_calamine as calamine
 
 from formkit import turkish
 from formkit.errors import InputError
-from formkit.input import zipcheck
-from formkit.limits import MAX_CELL_CHARS, MAX_COLUMNS, MAX_ROWS, MAX_UNPACKED_MB
+from formkit.input import xlsscan, zipcheck
+from formkit.input.extent import Extent
+from formkit.limits import MAX_CELL_CHARS, MAX_CELLS, MAX_COLUMNS, MAX_ROWS, MAX_UNPACKED_MB
 
 KIND_NAMES = {"xlsx": "Excel çalışma kitabı (.xlsx)", "xls": "eski Excel çalışma kitabı (.xls)",
               "ods": "LibreOffice/OpenOffice hesap tablosu (.ods)"}  # fmt: skip
 _EXCEL_EPOCH = date(1899, 12, 30)  # Excel's 1900 date system, as every Windows Excel writes it
 _LAST_SERIAL = 2_958_465  # 31.12.9999
+_HEADER_ROOM = 11  # rows a sheet may hold beyond MAX_ROWS data rows: a title, blank rows, the header
 Merged = tuple[
     tuple[int, int], tuple[int, int]
 ]  # ((first row, first column), (last row, last column)), from 0
@@ -63,11 +65,22 @@ def column_letter(index: int) -> str:
 def check_size(path: Path, kind: str) -> None:
     """Refuse a workbook that would unpack past the limits, before any reader touches it."""
     if kind in {"xlsx", "ods"}:
-        zipcheck.check(path)
+        _check_reach(path, zipcheck.check(path, kind))
         return
     size = path.stat().st_size  # .xls stores its cells unpacked: the file size bounds them
     if size > MAX_UNPACKED_MB.value * 1_000_000:
         raise InputError(f"{path}: {MAX_UNPACKED_MB.message(f'dosya {size // 1_000_000} MB')}")
+    _check_reach(path, xlsscan.reach(path))
+
+
+def _check_reach(path: Path, reach: Extent) -> None:
+    """Refuse a sheet whose last value lies past the row, column or cell-block limits."""
+    if reach.rows > MAX_ROWS.value + _HEADER_ROOM:
+        raise InputError(f"{path}: {MAX_ROWS.message(f'son dolu satır {reach.rows}')}")
+    if reach.columns > MAX_COLUMNS.value:
+        last = column_letter(reach.columns - 1)
+        raise InputError(f"{path}: {MAX_COLUMNS.message(f'son dolu sütun {last}')}")
+    _check_area(path, reach.rows, reach.columns)
 
 
 def _is_panic(exc: BaseException) -> bool:
@@ -145,11 +158,20 @@ def choose_sheet(path: Path, kind: str) -> SheetChoice:
 
 def _check_extent(path: Path, name: str, sheet: Any) -> None:
     end = sheet.end
-    if end is not None and end[0] + 1 > MAX_ROWS.value + 1:
+    if end is not None and end[0] + 1 > MAX_ROWS.value + _HEADER_ROOM:
         last = end[0] + 1
         raise InputError(f"{path}: '{name}' sayfası: {MAX_ROWS.message(f'son dolu satır {last}')}")
     if sheet.width > MAX_COLUMNS.value:
         raise InputError(f"{path}: '{name}' sayfası: {MAX_COLUMNS.message(f'{sheet.width} sütun dolu')}")
+    if end is not None:
+        _check_area(path, end[0] + 1, end[1] + 1)
+
+
+def _check_area(path: Path, rows: int, columns: int) -> None:
+    """The block from A1 to the last used cell, which the reader lays out cell by cell."""
+    if rows * columns > MAX_CELLS.value:
+        told = MAX_CELLS.message(f"sayfa {rows} satır × {columns} sütunluk bir alana yayılıyor")
+        raise InputError(f"{path}: {told}")
 
 
 def sheet_rows(

@@ -86,7 +86,7 @@ for _name, _aliases in ALIASES.items():
         _ALIAS_INDEX.setdefault(turkish.fold(_alias), _name)
 
 CSV_SUFFIXES = frozenset({".csv", ".txt", ".tsv"})
-SHEET_SUFFIXES = {".xlsx": "xlsx", ".xlsm": "xlsx", ".xlsb": "xlsx", ".xls": "xls", ".ods": "ods"}
+SHEET_SUFFIXES = {".xlsx": "xlsx", ".xlsm": "xlsx", ".xls": "xls", ".ods": "ods"}
 JSON_SUFFIXES = frozenset({".json"})
 STORE_SUFFIXES = frozenset({".sqlite", ".sqlite3", ".db"})
 DELIMITERS = (";", ",", "\t")
@@ -211,8 +211,10 @@ def detect_kind(path: Path, head: bytes) -> str:
 def _zip_kind(path: Path) -> str:
     """What a zip file holds: an Excel or an OpenDocument spreadsheet, or something named in the error."""
     names = set(zipcheck.member_names(path))
-    if "xl/workbook.xml" in names or "xl/workbook.bin" in names:
+    if "xl/workbook.xml" in names:
         return "xlsx"
+    if "xl/workbook.bin" in names:  # its binary sheets cannot be checked before they are laid out
+        raise InputError(f"{path}: Excel ikili çalışma kitabı (.xlsb) okunmuyor; {_SAVE_AS}")
     if "mimetype" in names:
         try:
             with zipfile.ZipFile(path) as archive:
@@ -506,11 +508,11 @@ def _csv_cells(path: Path, stream: TextIO, delimiter: str) -> Iterator[Numbered]
         for number, cells in _csv_records(csv.reader(_csv_lines(path, stream), delimiter=delimiter)):
             if len(cells) > columns:
                 raise InputError(f"{path}: satır {number}: {MAX_COLUMNS.message(f'{len(cells)} sütun var')}")
-            for index, cell in enumerate(cells):
-                if len(cell) > cell_limit:
-                    where = f"satır {number}, {sheets.column_letter(index)} sütunu"
-                    told = MAX_CELL_CHARS.message(f"hücrede {len(cell)} karakter var")
-                    raise InputError(f"{path}: {where}: {told}")
+            if cells and max(map(len, cells)) > cell_limit:
+                index = next(i for i, cell in enumerate(cells) if len(cell) > cell_limit)
+                where = f"satır {number}, {sheets.column_letter(index)} sütunu"
+                told = MAX_CELL_CHARS.message(f"hücrede {len(cells[index])} karakter var")
+                raise InputError(f"{path}: {where}: {told}")
             yield number, cells
     except csv.Error as exc:
         if "field larger than field limit" in str(exc):

@@ -21,7 +21,7 @@ import sys
 from functools import cache
 from pathlib import Path
 
-from formkit.errors import FormkitError
+from formkit.errors import ReferenceKeyError
 
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford base32
 _VALUE = {ch: i for i, ch in enumerate(ALPHABET)}
@@ -29,10 +29,6 @@ _ALIASES = {"O": "0", "I": "1", "L": "1"}  # Crockford: read these as the digits
 ENV_KEY = "FORMKIT_REF_KEY"
 KEY_FILE = "ref.key"
 SYMBOLS = 8  # 40 bits: collisions stay unlikely for a province's staff (birthday bound ~ 1e6)
-
-
-class ReferenceKeyError(FormkitError):
-    """The reference key file cannot be read or created."""
 
 
 def config_dir() -> Path:

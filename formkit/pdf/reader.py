@@ -110,15 +110,20 @@ def read_plain(data: bytes) -> PlainPdf:
         if header is None or int(header.group(1)) != number or end < header.end():
             raise DamagedPdf("PDF bozuk: çapraz başvuru tablosu nesnelerle uyuşmuyor")
         body = chunk[header.end() : end]
-        split = syntax.split_stream(body)
-        if split.stream is None:
-            if b"endstream" in split.masked:
-                raise DamagedPdf("PDF bozuk: akış anahtar sözcüğü okunamadı")  # e.g. "stream" + a lone CR
-            objects[number] = (body, b"")
-        else:
-            rest = body[split.stream :]
-            _check_stream(split.masked, split.text, rest)
-            objects[number] = (split.text, rest)
+        try:
+            split = syntax.split_stream(body)
+            if split.stream is None:
+                if b"endstream" in split.masked:
+                    raise DamagedPdf("PDF bozuk: akış anahtar sözcüğü okunamadı")  # e.g. "stream" + a lone CR
+                objects[number] = (body, b"")
+            else:
+                rest = body[split.stream :]
+                _check_stream(split.masked, split.text, rest)
+                objects[number] = (split.text, rest)
+        except DamagedPdf:
+            if chunk.count(b"endobj") > 1:
+                raise NotPlain from None  # an old body left between two objects (valid): pypdf reads it
+            raise
         masked[number] = split.masked
     if root not in objects or (info is not None and info not in objects):
         raise DamagedPdf("PDF bozuk: çapraz başvuru tablosu nesnelerle uyuşmuyor")
