@@ -175,3 +175,19 @@ def test_marks_can_be_sized_in_a_fresh_process() -> None:
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=False)
     assert done.returncode == 0, done.stderr
     assert int(done.stdout) > 100
+
+
+def test_a_printout_with_no_blank_margin_is_a_warning_of_the_batch(tmp_path: Path) -> None:
+    body = list(batchdata.rows(2))
+    source = batchdata.write_csv(tmp_path / "p.csv", body)
+    forms = tmp_path / "f"
+    forms.mkdir()
+    (forms / "dolu.pdf").write_bytes(printouts.printout(body[0][2], full=True))
+    out = tmp_path / "out"
+    result = _run("batch", str(source), "-o", str(out), "--forms", str(forms), "--jobs", "1")
+    assert result.exit_code == 0, result.output
+    line = "dolu.pdf (2. satır), sayfa 1: boş kenar boşluğu yok"
+    assert f"uyarı: {line}" in result.stderr
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert any(line in warning for warning in manifest["warnings"])
+    assert [r["form_source"] for r in manifest["rows"]] == ["portal", "data-sheet"]

@@ -120,6 +120,19 @@ class Pairing:
     row_failures: dict[int, str] = field(default_factory=dict)
     file_problems: list[Problem] = field(default_factory=list)
 
+    def warnings(self) -> list[str]:
+        """One line per paired printout page whose copy mark found no blank margin (from the scan)."""
+        lines = []
+        for row in sorted(self.by_row):
+            item = self.by_row[row]
+            for index, layout in enumerate(item.layouts):
+                if not layout.spot.free:
+                    lines.append(
+                        f"{shown(item.path.name)} ({row}. satır), sayfa {index + 1}: boş kenar boşluğu yok; "
+                        "nüsha işareti en az dolu köşeye kondu, yazdırmadan önce kontrol edin"
+                    )
+        return lines
+
 
 def pair(
     scanned: Iterable[Scanned],

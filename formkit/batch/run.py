@@ -147,9 +147,10 @@ def run(
     old = _Previous(previous)
     del previous
     pairing = _pair_printouts(table, input_path, options)
-    result = BatchResult(out_dir=out_dir, warnings=list(table.warnings), rows=total)
+    warnings = [*table.warnings, *pairing.warnings()]
+    result = BatchResult(out_dir=out_dir, warnings=list(warnings), rows=total)
     result.unpaired_files = len(pairing.file_problems)
-    writer = _TrackedWriter(out_dir / MANIFEST, header, list(table.warnings))
+    writer = _TrackedWriter(out_dir / MANIFEST, header, warnings)
     plan = _PrintPlan(out_dir, options.duplex, old.print_files)
     report = ErrorReport(table.fields, workbook=table.is_spreadsheet)  # errors.csv (+ .xlsx), user's headers
     report.add(0, pairing.file_problems)  # printouts no row owns: row 0, shown empty, first
