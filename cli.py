@@ -363,7 +363,7 @@ def _applicant_options(func: F) -> F:
     show_default=True,
     help="Paketin yazılacağı klasör.",
 )
-@click.option("--editable", is_flag=True, help="Form nüshaları doldurulabilir alanlarını korusun.")
+@click.option("--editable", is_flag=True, help="Artık kullanılmıyor: paketteki veri sayfası doldurulmaz.")
 @reports_errors
 def packet_command(
     input_path: str | None,

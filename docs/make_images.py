@@ -53,7 +53,7 @@ def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     builder = PacketBuilder(profiles.load())
     aile = builder.build(example(Track.AILE_HEKIMI)).data
-    for index, name in enumerate(["cover.png", "form.png", None, "checklist.png", "payment.png"]):
+    for index, name in enumerate(["cover.png", "datasheet.png", "checklist.png", "payment.png"]):
         if name:
             save(aile, index, f"packet-{name}")
     save(builder.build(example(Track.BIREYSEL)).data, 0, "packet-cover-bireysel.png")

@@ -1,4 +1,4 @@
-"""The one safe way formkit reads a JSON file: size, nesting depth and number length are limited.
+"""The one safe way formkit reads a JSON file: size, nesting depth, number of values and digits limited.
 
 `json.loads` alone turns hostile input into a RecursionError (100,000 nested lists), a ValueError (a
 5,000-digit integer: Python's int limit) or gigabytes of memory. Here the file size is checked before
@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from formkit.errors import InputError
-from formkit.limits import MAX_JSON_DEPTH, MAX_JSON_MB, MAX_NUMBER_DIGITS
+from formkit.limits import MAX_JSON_DEPTH, MAX_JSON_ITEMS, MAX_JSON_MB, MAX_NUMBER_DIGITS
 
 _STRING = re.compile(r'"(?:[^"\\]++|\\.)*+"', re.DOTALL)
 _NOT_BRACKET = re.compile(r"[^\[\]{}]+")
@@ -25,9 +25,9 @@ class _TooLong(Exception):
     """Raised from inside json's number hooks; turned into InputError below."""
 
 
-def _depth(text: str) -> int:
-    """The deepest nesting of [ and { in JSON text (strings removed first: brackets in them don't count)."""
-    structure = _NOT_BRACKET.sub("", _STRING.sub("", text))
+def _depth(stripped: str) -> int:
+    """The deepest nesting of [ and { in JSON text whose strings were removed (so theirs do not count)."""
+    structure = _NOT_BRACKET.sub("", stripped)
     depth = deepest = 0
     for char in structure:
         if char in "[{":
@@ -53,7 +53,11 @@ def _constant(name: str) -> Any:
 
 def loads(text: str, *, label: str) -> Any:
     """Parse JSON text with the limits; `label` (the file name) starts every error message."""
-    depth = _depth(text)
+    stripped = _STRING.sub('""', text)
+    items = stripped.count(",") + stripped.count("[") + stripped.count("{")  # values, roughly: the memory
+    if items > MAX_JSON_ITEMS.value:
+        raise InputError(f"{label}: {MAX_JSON_ITEMS.message(f'JSON içinde yaklaşık {items} değer var')}")
+    depth = _depth(stripped)
     if depth > MAX_JSON_DEPTH.value:
         raise InputError(f"{label}: {MAX_JSON_DEPTH.message(f'JSON çok derin iç içe ({depth} düzey)')}")
     try:

@@ -6,6 +6,7 @@ Raw rows are parsed into these once (`validate`, `profile`); nothing later sees 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -155,6 +156,50 @@ class Urls:
     fees: str = ""  # Kamu SM's current price list
 
 
+FormSource = str  # "portal" | "profile" | "data-sheet": where a packet's copies come from
+FORM_SOURCES: tuple[FormSource, ...] = ("portal", "profile", "data-sheet")
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a printed rule comes from: a document's title and date, or a public page's address and date."""
+
+    key: str
+    title: str
+    date: date  # the document's date, or (recorded=True) the day its address was recorded
+    url: str = ""
+    recorded: bool = False
+
+    def cite(self) -> str:
+        """`İlk Defa E-imza ... (12.03.2024)` or `Başlık, https://... (adres kaydı: 02.12.2026)`."""
+        where = f"{self.title}, {self.url}" if self.title and self.url else (self.title or self.url)
+        when = f"adres kaydı: {self.date:%d.%m.%Y}" if self.recorded else f"{self.date:%d.%m.%Y}"
+        return f"{where} ({when})"
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One sentence formkit prints or mails, with the keys of its sources (never empty once loaded)."""
+
+    key: str
+    text: str  # str.format template; placeholders are checked when the profile is loaded
+    sources: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Procedure:
+    """What differs between provinces in the hand-in: an extra document, how the receipt goes.
+
+    (The number of copies for kurum and aile-hekimi is `Profile.copies`, from `[form] copies`.)
+    """
+
+    bireysel_copies: int = 2  # bireysel: one posted to Kamu SM, one kept (seed)
+    extra_document: str = ""  # e.g. "dilekçe" or "kurum üst yazısı"; "" when none
+    receipt: str = "paper"  # "paper": the bank receipt goes with the forms; "email": to receipt_email
+    receipt_email: str = ""
+    sources: tuple[str, ...] = ()
+
+
 @dataclass(frozen=True)
 class Profile:
     """Everything that may change between provinces and years, loaded from a TOML file."""
@@ -171,8 +216,9 @@ class Profile:
     mail_from: str
     mail_reply_to: str = ""
     copies: int = 2  # [form] copies: how many signed copies of the form the procedure asks for
-    printout_hint: str = ""  # [form] printout_hint: how to get the portal printout (web page)
-    printout_source: str = ""  # [form] source: where the two lines above come from
+    procedure: Procedure = field(default_factory=Procedure)
+    sources: Mapping[str, Source] = field(default_factory=dict, compare=False)
+    texts: Mapping[str, Rule] = field(default_factory=dict, compare=False)
     # [form] template/title/[form.fields]: a province's own AcroForm, filled as the copies when the
     # applicant gives no portal printout (path resolved against the profile's folder; "" for none)
     form_template: str = ""
@@ -180,6 +226,18 @@ class Profile:
     form_fields: tuple[tuple[str, str], ...] = ()  # (template field, applicant value name)
     path: str = ""  # where it was loaded from ("" for the built-in one)
     fingerprint: str = field(default="", compare=False)  # sha256 of the file's bytes
+
+    def copies_for(self, track: Track) -> int:
+        """How many copies of the form an applicant of this track prints and signs (Mersin: 2 for all)."""
+        return self.procedure.bireysel_copies if track is Track.BIREYSEL else self.copies
+
+    def say(self, key: str, **values: object) -> str:
+        """The profile's sentence `key` with its placeholders filled in (KeyError: not in the profile)."""
+        return self.texts[key].text.format_map(values)
+
+    def cite(self, key: str) -> str:
+        """The sources of the sentence `key`, in one line."""
+        return "; ".join(self.sources[name].cite() for name in self.texts[key].sources)
 
     def track_url(self, track: Track) -> str:
         """The web page a track's QR code points to."""

@@ -20,13 +20,52 @@ from stdnum.exceptions import ValidationError as StdnumError
 
 from formkit import texts, turkish
 from formkit.errors import ProfileError
-from formkit.model import BankAccount, FeeItem, Fees, PostalAddress, Profile, Urls
+from formkit.model import (
+    BankAccount,
+    FeeItem,
+    Fees,
+    PostalAddress,
+    Procedure,
+    Profile,
+    Rule,
+    Source,
+    Urls,
+)
 from formkit.resources import asset
 
 DEFAULT_PROFILE = "mersin.toml"
 PLACEHOLDERS = frozenset({"AD", "SOYAD", "TC", "ad", "soyad", "AD_SOYAD", "ad_soyad"})
 PRICE_CHANGE = date(2026, 1, 1)  # Kamu SM's last known price change after the seed
 MAX_COPIES = 5  # more signed copies than this is a typo, not a procedure
+
+# Placeholders a sentence of `[texts]` may use (content.text_values fills them per packet).
+TEXT_PLACEHOLDERS = frozenset(
+    {
+        "portal", "online_islemler", "odeme", "fees_url", "fees_date", "officer", "copies", "total", "sum",
+        "receipt_email", "extra_document", "kamusm_phone", "form_title", "copy_label", "ref", "bank",
+    }
+)  # fmt: skip
+# Every sentence the code asks for; a profile must give each, with its source.
+REQUIRED_TEXTS = (
+    "step.system", "step.system.bireysel", "step.security_word",
+    "step.print.data-sheet", "step.print.portal", "step.print.profile",
+    "step.hand_in.kurum", "step.pay.aile-hekimi", "step.hand_in.aile-hekimi", "step.post.bireysel",
+    "step.no_post.bireysel", "step.pay.bireysel", "step.after", "step.after.officer",
+    "sign.rule", "sign.data-sheet", "stamp.main", "stamp.second",
+    "fee.kurum", "fee.aile-hekimi", "fee.bireysel", "fee.date", "fee.stale",
+    "payment.letter", "payment.tc_note",
+    "datasheet.head", "datasheet.intro", "datasheet.intro.bireysel", "datasheet.mernis",
+    "datasheet.address", "datasheet.security_word",
+    "contents.cover", "contents.data-sheet", "contents.portal", "contents.profile", "contents.checklist",
+    "contents.payment", "side.kurum", "side.aile-hekimi", "side.envelope", "side.fee.kurum",
+    "side.fee.aile-hekimi", "side.ptt", "side.ptt_hint", "side.no_post", "contacts.ref",
+    "payment.staple", "payment.staple_hint", "payment.exact",
+    "mail.print", "mail.packet",
+    "web.lead", "web.kurum", "web.aile-hekimi", "web.bireysel", "web.device", "web.address", "web.printout",
+)  # fmt: skip
+OPTIONAL_TEXTS = ("receipt.paper", "receipt.email", "step.extra_document")  # required when the profile says
+RECEIPT_WAYS = ("paper", "email")
+SOURCED_SECTIONS = ("officer", "kamusm", "bank", "fees", "urls", "form", "procedure")
 
 
 def default_path() -> Path:
@@ -134,15 +173,41 @@ def describe(profile: Profile) -> str:
     ]
     if profile.urls.fees:
         lines.append(f"  Güncel ücretler:  {profile.urls.fees}")
-    lines += ["", "Form:", f"  Nüsha sayısı: {profile.copies}"]
     if profile.form_template:
-        lines.append(f"  İlin formu:   {profile.form_title} ({profile.form_template})")
-    if profile.printout_hint:
-        lines.append(f"  Kaynak:       {profile.printout_source}")
+        lines += ["", "İlin kendi formu:", f"  {profile.form_title} ({profile.form_template})"]
     lines += ["", "E-posta:", f"  Gönderen:     {profile.mail_from}"]
     if profile.mail_reply_to:
         lines.append(f"  Yanıt adresi: {profile.mail_reply_to}")
+    lines += [
+        "",
+        *_describe_procedure(profile),
+        "",
+        "Kurallar ve kaynakları (pakette, e-postada, web sayfasında):",
+    ]
+    for key, rule in profile.texts.items():
+        lines += [f"  [{key}] {rule.text}", f"      Kaynak: {profile.cite(key)}"]
+    lines += ["", "Kaynaklar:"]
+    lines += [f"  {key}: {source.cite()}" for key, source in profile.sources.items()]
     return "\n".join(lines)
+
+
+def _describe_procedure(profile: Profile) -> list[str]:
+    """The province's hand-in rules in words, for `profile show`."""
+    proc = profile.procedure
+    receipt = (
+        "başvuru formuyla birlikte kâğıt olarak"
+        if proc.receipt == "paper"
+        else f"e-postayla: {proc.receipt_email}"
+    )
+    cite = "; ".join(profile.sources[key].cite() for key in proc.sources if key in profile.sources)
+    return [
+        "Teslim usulü:",
+        f"  Nüsha sayısı (kurum, aile hekimi): {profile.copies}",
+        f"  Nüsha sayısı (bireysel):          {proc.bireysel_copies}",
+        f"  Ek belge:                         {proc.extra_document or 'yok'}",
+        f"  Banka dekontu:                    {receipt}",
+        f"  Kaynak: {cite}",
+    ]
 
 
 class _Reader:
@@ -297,10 +362,120 @@ class _Reader:
             currency=self.text("fees.currency", required=False) or "TL",
         )
 
+    def source_keys(self, key: str, value: Any = None) -> tuple[str, ...]:
+        """`source = "seed"` or `source = ["seed", "other"]`, each a key of [sources]; a problem if none.
+
+        value: the raw value when the caller already has it (keys of [texts] contain dots).
+        """
+        if value is None:
+            value = self.get(key)
+        if value is None or value == "" or value == []:
+            self.fail(
+                key, 'kaynak yok: kaynağını yazın (source = "seed" ya da [sources] altındaki bir anahtar)'
+            )
+            return ()
+        names = [value] if isinstance(value, str) else value
+        if not isinstance(names, list) or not all(isinstance(n, str) and n.strip() for n in names):
+            self.fail(key, "kaynak bir metin ya da metin listesi olmalı")
+            return ()
+        known = self.get("sources")
+        unknown = [n for n in names if not isinstance(known, Mapping) or n not in known]
+        if unknown:
+            self.fail(key, f"bilinmeyen kaynak {', '.join(unknown)}; [sources] altında tanımlayın")
+        return tuple(n.strip() for n in names)
+
+    def sources(self) -> dict[str, Source]:
+        raw = self.get("sources")
+        if not isinstance(raw, Mapping) or not raw:
+            self.fail("sources", "eksik: her kuralın kaynağı [sources.<anahtar>] altında olmalı")
+            return {}
+        out: dict[str, Source] = {}
+        for name in raw:
+            key = f"sources.{name}"
+            title = self.text(f"{key}.title", required=False)
+            url = self.url(f"{key}.url", required=False)
+            if not title and not url:
+                self.fail(key, "başlık (title) ya da web adresi (url) olmalı")
+            recorded = self.get(f"{key}.recorded") is not None and self.get(f"{key}.date") is None
+            day = self.day(f"{key}.recorded" if recorded else f"{key}.date")
+            out[name] = Source(key=name, title=title, url=url, date=day, recorded=recorded)
+        return out
+
+    def rules(self, receipt: str, extra_document: str) -> dict[str, Rule]:
+        """[texts."key"]: each sentence with its sources; every sentence the code uses must be there."""
+        raw = self.get("texts")
+        if not isinstance(raw, Mapping) or not raw:  # an older profile: say it once, not once per sentence
+            self.fail(
+                "texts",
+                "eksik: pakette, e-postada ve web sayfasında yazan her cümle kaynağıyla burada olmalı; "
+                f"yerleşik profilin ({DEFAULT_PROFILE}) [sources] ve "
+                '[texts."..."] tablolarını kopyalayıp uyarlayın',
+            )
+            return {}
+        required = [*REQUIRED_TEXTS, "receipt.email" if receipt == "email" else "receipt.paper"]
+        if extra_document:
+            required.append("step.extra_document")
+        out: dict[str, Rule] = {}
+        for name in required:
+            if name not in raw:
+                self.fail(f'texts."{name}"', "eksik: bu cümle kullanılıyor; kaynağıyla birlikte yazın")
+        known = {*REQUIRED_TEXTS, *OPTIONAL_TEXTS}
+        for name, node in raw.items():
+            key = f'texts."{name}"'
+            if name not in known:  # a typo would leave the real sentence missing and this one unused
+                self.fail(key, "bilinmeyen cümle anahtarı (yazım hatası mı?); bkz. formkit profile show")
+                continue
+            if not isinstance(node, Mapping):
+                self.fail(key, '{ text = "...", source = "..." } biçiminde olmalı')
+                continue
+            text = node.get("text")
+            if not isinstance(text, str) or not text.strip():
+                self.fail(f"{key}.text", "eksik ya da boş")
+                text = ""
+            sources = self.source_keys(f"{key}.source", node.get("source"))
+            self._check_placeholders(key, text)
+            out[name] = Rule(key=name, text=text.strip(), sources=sources)
+        return out
+
+    def _check_placeholders(self, key: str, value: str) -> None:
+        try:
+            names = {name for _, name, _, _ in string.Formatter().parse(value) if name is not None}
+        except ValueError:
+            self.fail(key, "süslü parantezler eşleşmiyor")
+            return
+        unknown = sorted(names - TEXT_PLACEHOLDERS)
+        if unknown:
+            allowed = " ".join("{" + p + "}" for p in sorted(TEXT_PLACEHOLDERS))
+            self.fail(key, f"bilinmeyen yer tutucu {', '.join(unknown)}; kullanılabilenler: {allowed}")
+
+    def procedure(self) -> Procedure:
+        bireysel = self.count("procedure.bireysel_copies", default=2, most=MAX_COPIES)
+        receipt = self.text("procedure.receipt", required=False) or "paper"
+        if receipt not in RECEIPT_WAYS:
+            self.fail("procedure.receipt", f'"paper" ya da "email" olmalı, {receipt!r} verildi')
+        email = self.text("procedure.receipt_email", required=False)
+        if receipt == "email" and "@" not in email:
+            self.fail(
+                "procedure.receipt_email",
+                'dekont e-postayla alınıyorsa (receipt = "email") bir e-posta adresi olmalı',
+            )
+        return Procedure(
+            bireysel_copies=bireysel,
+            extra_document=self.text("procedure.extra_document", required=False),
+            receipt=receipt,
+            receipt_email=email,
+            sources=self.source_keys("procedure.source") if self.get("procedure") is not None else (),
+        )
+
     def profile(self, *, path: str, fingerprint: str) -> Profile | None:
         mail_from = self.text("mail.from")
         if mail_from and "@" not in mail_from:
             self.fail("mail.from", "bir e-posta adresi içermeli")
+        sources = self.sources()
+        for section in SOURCED_SECTIONS:
+            if section != "procedure" and self.get(section) is not None:
+                self.source_keys(f"{section}.source")
+        procedure = self.procedure()
         profile = Profile(
             name=self.text("profile.name"),
             province=self.text("profile.province"),
@@ -324,8 +499,9 @@ class _Reader:
             mail_from=mail_from,
             mail_reply_to=self.text("mail.reply_to", required=False),
             copies=self.count("form.copies", default=2, most=MAX_COPIES),
-            printout_hint=self.text("form.printout_hint", required=False),
-            printout_source=self.text("form.source", required=bool(self.get("form.printout_hint"))),
+            procedure=procedure,
+            sources=sources,
+            texts=self.rules(procedure.receipt, procedure.extra_document),
             form_template=self.form_template(path),
             form_title=self.text("form.title", required=bool(self.get("form.template"))),
             form_fields=self.form_fields(),

@@ -182,7 +182,7 @@ def test_killed_batch_resumes_and_leaves_no_broken_file(tmp_path: Path) -> None:
     finished = sorted((out / "packets").glob("*.pdf"))
     assert 10 <= len(finished) < count, "the batch should have been killed half-way"
     for pdf in finished:  # every file under its final name is complete
-        assert len(PdfReader(pdf).pages) >= 4
+        assert len(PdfReader(pdf).pages) >= 3
     manifest = _manifest(out)
     recorded = [r for r in manifest["rows"] if r["status"] == "ok"]
     for entry in recorded:

@@ -42,7 +42,7 @@ def test_from_json(data_dir: Path, tmp_path: Path) -> None:
     assert path.parent == tmp_path and path.name.endswith("-GUNES-Cagla.pdf")
     assert "77459762568" not in path.name
     reader = PdfReader(path)
-    assert len(reader.pages) == 4  # bireysel
+    assert len(reader.pages) == 3  # bireysel: cover, data sheet, checklist
     assert "Çağla GÜNEŞ" in reader.pages[0].extract_text()
 
 
@@ -51,15 +51,15 @@ def test_from_options(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     path = Path(result.stdout.strip().splitlines()[-1])
     reader = PdfReader(path)
-    assert len(reader.pages) == 5  # aile-hekimi: with the payment page
-    assert "AYŞE-YILMAZ-10000000146" in reader.pages[4].extract_text()
+    assert len(reader.pages) == 4  # aile-hekimi: with the payment page
+    assert "AYŞE-YILMAZ-10000000146" in reader.pages[3].extract_text()
 
 
 def test_options_override_the_file(data_dir: Path, tmp_path: Path) -> None:
     args = ["packet", "--input", str(data_dir / "tek_kisi.json"), "--track", "kurum", "-o", str(tmp_path)]
     result = CliRunner().invoke(cli, args)
     assert result.exit_code == 0, result.output
-    assert "Kurum Yetkilisine" in PdfReader(result.stdout.strip()).pages[1].extract_text()
+    assert "Kurum Yetkilisine" in PdfReader(result.stdout.strip()).pages[0].extract_text()
 
 
 def test_invalid_data_lists_every_problem_and_writes_nothing(tmp_path: Path) -> None:
@@ -100,11 +100,13 @@ def test_official_form_that_is_not_a_pdf(tmp_path: Path) -> None:
     assert not (tmp_path / "o").exists()
 
 
-def test_editable(tmp_path: Path) -> None:
-    result = CliRunner().invoke(cli, ["packet", *OPTIONS, "--editable", "-o", str(tmp_path)])
-    assert result.exit_code == 0, result.output
-    fields = PdfReader(result.stdout.strip()).get_fields() or {}
-    assert fields["nusha2.e_posta"]["/V"] == "ayse@example.org"
+def test_editable_is_refused_with_what_to_do_instead(tmp_path: Path) -> None:
+    out = tmp_path / "o"
+    result = CliRunner().invoke(cli, ["packet", *OPTIONS, "--editable", "-o", str(out)])
+    assert result.exit_code == 2
+    assert "--editable artık yok" in result.stderr and "Kamu SM sisteminin çıktısı" in result.stderr
+    assert "Traceback" not in result.output
+    assert not out.exists()
 
 
 def test_form_and_editable_do_not_mix(tmp_path: Path) -> None:

@@ -16,7 +16,7 @@ from formkit import profile as profiles
 from formkit.model import Applicant, Track
 from formkit.packet import content
 from formkit.packet.builder import PacketBuilder, build_date
-from formkit.packet.form import draw_form, form_values
+from formkit.packet.datasheet import draw_datasheet
 from formkit.pdf import fastcanvas, textfit
 
 PEOPLE = [
@@ -58,8 +58,8 @@ def test_memos_do_not_change_the_output() -> None:
     assert len(set(plain)) == len(plain)
 
 
-def test_form_page_looks_the_same_as_on_a_plain_canvas() -> None:
-    """The form copy in a packet (warm memos) renders pixel-identical to draw_form on a plain canvas."""
+def test_data_sheet_looks_the_same_as_on_a_plain_canvas() -> None:
+    """The data sheet in a packet (warm memos) renders pixel-identical to draw_datasheet on a plain canvas."""
     profile = profiles.load()
     builder = PacketBuilder(profile)
     person = people()[1]
@@ -68,7 +68,7 @@ def test_form_page_looks_the_same_as_on_a_plain_canvas() -> None:
     ctx = content.PageContext(person, profile, packet.ref, build_date())
     buffer = io.BytesIO()
     canvas = textfit.new_canvas(buffer, A4)
-    draw_form(canvas, form_values(person, build_date()), copy_label=content.copy_labels(ctx)[0])
+    draw_datasheet(canvas, ctx)
     canvas.showPage()
     canvas.save()
 

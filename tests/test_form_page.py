@@ -52,7 +52,7 @@ def test_values_are_drawn_as_text_with_embedded_font() -> None:
         assert str(values[key]) in text, key
     assert "Mersin Şehir Eğitim ve Araştırma Hastanesi / Çocuk Sağlığı ve Hastalıkları" in text
     assert "1. NÜSHA — E-imza Kurum Yetkilisine" in text
-    assert "NİTELİKLİ ELEKTRONİK SERTİFİKA" in text
+    assert "BAŞVURU FORMU DEĞİLDİR" in text  # a demo for the form engine, never the application form
     fonts = page["/Resources"]["/Font"]
     for ref in fonts.values():
         assert "/FontFile2" in ref.get_object()["/FontDescriptor"]

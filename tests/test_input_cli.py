@@ -82,3 +82,20 @@ def test_validate_reads_a_renamed_workbook_and_says_so(tmp_path: Path) -> None:
         "uyarı: liste.csv: uzantısı .csv ama içeriği Excel çalışma kitabı (.xlsx); içeriğine göre okundu"
         in (result.stderr)
     )
+
+
+def test_packet_input_file_problems_use_the_files_own_keys(tmp_path: Path) -> None:
+    import json
+
+    from tests.batchdata import HEADERS, applicant_row
+
+    record = dict(zip(HEADERS, applicant_row(0), strict=True))
+    record["T.C. KİMLİK NO"] = "12345678901"
+    path = tmp_path / "kisi.json"
+    path.write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
+    result = run("packet", "--input", str(path), "-o", str(tmp_path / "out"))
+    assert result.exit_code == 2
+    assert [line for line in result.stderr.splitlines() if line.startswith("hata:")] == [
+        "hata: kisi.json, satır 2, T.C. KİMLİK NO: geçerli bir T.C. kimlik numarası değil "
+        "(kontrol haneleri tutmuyor)"
+    ]

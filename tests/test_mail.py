@@ -95,7 +95,10 @@ def test_each_track_tells_its_own_next_steps_with_facts_from_the_profile(tmp_pat
     assert run("mail", str(tmp_path))[0] == 0
     p = profiles.load()
     kurum, kurum_html = texts_of(tmp_path / "outbox" / SUKRU.eml)
-    assert "elle (ıslak imza) imzalayın" in kurum
+    words = " ".join(kurum.split())  # the plain text is wrapped at 100 columns
+    assert "İmzalanan kâğıt, Kamu SM sisteminin verdiği form çıktısıdır" in words
+    assert "her nüshayı elle (ıslak imzayla) imzalayın" in words and p.urls.portal in kurum
+    assert "kurye" in kurum and "güvenlik sözcüğü" in kurum
     assert "Sağlık Müdürlüğü Eski Devlet Hastanesi Yerleşkesi" in kurum
     assert "E-imza Kurum Yetkilisi" in kurum and "Sağlık Bilgi Sistemleri Birimi" in kurum
     assert "IBAN" not in kurum and "onlineislemler" not in kurum
@@ -106,16 +109,20 @@ def test_each_track_tells_its_own_next_steps_with_facts_from_the_profile(tmp_pat
     assert "HALK BANKASI" in aile and "MERSİN İL SAĞLIK MÜDÜRLÜĞÜ SERMAYE İŞLETMESİ" in aile
     assert "1.080,00 TL" in aile and "780,00 TL" in aile and "300,00 TL" in aile
     assert "İLKNUR-IĞDIR-<T.C. KİMLİK NO>/ AÇIKLAMA = E-İMZA 3 YILLIK BAŞVURUSU" in aile
-    assert "dekont" in aile and "ıslak imza" in aile
+    aile_words = " ".join(aile.split())
+    assert "Banka dekontunu başvuru formuyla birlikte" in aile_words
+    assert "27/06/2016" in aile and "64395869" in aile
     assert "Eski Devlet Hastanesi Yerleşkesi" in aile
     assert "İLKNUR-IĞDIR-&lt;T.C. KİMLİK NO&gt;/ AÇIKLAMA" in aile_html
 
     bireysel, bireysel_html = texts_of(tmp_path / "outbox" / AYSE.eml)
+    bireysel = " ".join(bireysel.split())
     assert p.urls.online_islemler in bireysel
     assert "Kişi Ödemeli Başvurular" in bireysel and "İLK BAŞVURU" in bireysel
     assert "41470 Gebze/KOCAELİ" in bireysel and "P.K. 74" in bireysel
-    assert "Başka marka bir e-imza cihazınız yoksa" in bireysel
-    assert "Ücret ekranda görünmeden ödeme yapmayın" in bireysel
+    assert "Başka marka e-imza cihazınız yoksa" in bireysel
+    assert "Ödemeyi ancak ekranda gördükten sonra" in bireysel and '"Ödeme"' in bireysel
+    assert " TL" not in bireysel  # no fee amount for bireysel: Kamu SM's screen shows it
     assert "ıslak imza" in bireysel and "IBAN" not in bireysel
     assert f'href="{p.urls.online_islemler}"' in bireysel_html
 

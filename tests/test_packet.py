@@ -16,7 +16,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen.canvas import Canvas
 
 from formkit import profile as profiles
-from formkit.errors import TemplateError, ValidationError
+from formkit.errors import InputError, TemplateError, ValidationError
 from formkit.model import Applicant, Profile, Track
 from formkit.packet import content
 from formkit.packet.builder import Packet, PacketBuilder, build_date, build_packet, packet_ref, write_packet
@@ -72,7 +72,7 @@ def decode(packet: Packet, page: int = 0) -> dict[str, list[str]]:
     return found
 
 
-EXPECTED_PAGES = {Track.KURUM: 4, Track.AILE_HEKIMI: 5, Track.BIREYSEL: 4}
+EXPECTED_PAGES = {Track.KURUM: 3, Track.AILE_HEKIMI: 4, Track.BIREYSEL: 3}  # cover, data sheet, checklist
 
 
 @pytest.mark.parametrize("track", list(Track))
@@ -97,33 +97,27 @@ def test_pages_and_their_text(profile: Profile, track: Track) -> None:
     if track is Track.BIREYSEL:
         for line in ("TÜBİTAK BİLGEM Kamu Sertifikasyon Merkezi", "P.K. 74", "41470 Gebze/KOCAELİ"):
             assert line in cover
-        assert "PTT TAAHHÜTLÜ GÖNDERİ ETİKETİ" in cover
-        marks = ("NÜSHA 1/2 — Kamu SM'ye gönderilecek", "NÜSHA 2/2 — sizde kalacak")
+        assert "PTT ETİKETİ" in cover
     else:
         assert "E-imza Kurum Yetkilisi" in cover and "Sağlık Bilgi Sistemleri Birimi" in cover
         assert "PTT" not in cover
-        marks = (
-            "NÜSHA 1/2 — Kurum Yetkilisine teslim edilecek",
-            "NÜSHA 2/2 — Kurum Yetkilisine teslim edilecek",
-        )
-    for index, mark in enumerate(marks, start=1):
-        form = flat(pages[index])
-        assert mark in form
-        assert "NİTELİKLİ ELEKTRONİK SERTİFİKA" in form
-        assert TC.replace("", " ").strip() in form or TC in form.replace(" ", "")
-    checklist = flat(pages[3])
+    sheet = flat(pages[1])
+    assert "VERİ SAYFASI" in sheet and "Bu sayfa başvuru formu değildir." in sheet
+    assert TC in sheet  # the data sheet carries the full number: the applicant types it into the system
+    assert "NÜSHA" not in sheet and "NİTELİKLİ ELEKTRONİK SERTİFİKA" not in sheet
+    checklist = flat(pages[2])
     assert "KONTROL LİSTESİ" in checklist and "ISLAK İMZA — 2 NÜSHA" in checklist
-    assert "12.03.2024" in checklist  # fees valid from
-    assert "güncel tutarı" in checklist
     if track is Track.AILE_HEKIMI:
-        payment = flat(pages[4])
+        assert "12.03.2024" in checklist  # fees valid from
+        assert "güncel tutarı" in checklist
+        payment = flat(pages[3])
         assert "TR41 0001 2009 5940 0005 0000 47" in payment
         assert "HALK BANKASI" in payment
         assert "MERSİN İL SAĞLIK MÜDÜRLÜĞÜ SERMAYE İŞLETMESİ" in payment
         assert "780,00 TL + 300,00 TL = 1.080,00 TL" in payment
         assert f"İLKNUR-IĞDIR-{TC}/ AÇIKLAMA = E-İMZA 3 YILLIK BAŞVURUSU" in payment
-        assert "Dekontu başvuru formuna iliştirin" in payment
-        assert "QRCode" not in decode(packet, 4)  # no payment QR (TR Karekod is for licensed providers)
+        assert "Banka dekontunu başvuru formuyla birlikte" in payment
+        assert "QRCode" not in decode(packet, 3)  # no payment QR (TR Karekod is for licensed providers)
 
 
 @pytest.mark.parametrize("track", list(Track))
@@ -141,9 +135,8 @@ def test_bireysel_with_another_brand_device_has_no_kamusm_address(profile: Profi
     cover = pages[0]
     assert "Gebze" not in cover and "P.K. 74" not in cover
     assert "yalnızca başka marka e-imza cihazı olmayanlardan" in cover
-    assert "PTT TAAHHÜTLÜ" not in cover
-    assert "yalnızca başka marka e-imza cihazı olmayanlardan" in pages[3]
-    assert "NÜSHA 1/2 — sizde kalacak" in pages[1]
+    assert "PTT" not in cover
+    assert "yalnızca başka marka e-imza cihazı olmayanlardan" in pages[2]
 
 
 def test_fonts_embedded_and_no_images_on_cover(profile: Profile) -> None:
@@ -177,7 +170,8 @@ def test_markup_characters_print_as_themselves(profile: Profile) -> None:
     assert "Ayşe & <b>Nur</b> IĞDIR" in pages[0]
     assert "Ar-Ge & <Kalite> Birimi" in pages[0]
     assert "Uzman <Dr.> & Eğitici" in pages[0]
-    assert "AYŞE & <B>NUR</B>-IĞDIR" in pages[4]
+    assert "Ayşe & <b>Nur</b>" in pages[1]
+    assert "AYŞE & <B>NUR</B>-IĞDIR" in pages[3]
 
 
 def _boxes(data: bytes, page_index: int) -> list[tuple[str, float, float, float, float]]:
@@ -226,7 +220,7 @@ def test_long_text_shrinks_and_wraps_without_overlap(profile: Profile) -> None:
     packet = build_packet(long, profile)
     pages = [flat(t) for t in texts(packet)]
     assert "KARAOSMANOĞLU-ÇİÇEKÇİOĞLU ŞİMŞEKBAŞI" in pages[0]
-    for index in (0, 4):
+    for index in (0, 1, 3):
         boxes = _boxes(packet.data, index)
         assert len(boxes) > 20
         assert _overlaps(boxes) == []
@@ -265,7 +259,7 @@ def _official(pages: int) -> bytes:
 def test_official_form_is_used_twice_with_copy_marks(profile: Profile, track: Track) -> None:
     builder = PacketBuilder(profile, official_form=_official(2))
     packet = builder.build(applicant(track))
-    assert packet.pages == EXPECTED_PAGES[track] - 2 + 4
+    assert packet.pages == EXPECTED_PAGES[track] - 1 + 4  # no data sheet: two copies of two pages
     pages = [flat(t) for t in texts(packet)]
     assert "E-İMZA İLK BAŞVURU PAKETİ" in pages[0]
     first, second = (
@@ -290,7 +284,7 @@ def test_recipient_sits_inside_the_dl_window(profile: Profile) -> None:
     """DIN 680 DL window (90 x 45 mm, 20 mm from the left, 15 mm from the bottom) on an A4 folded in three."""
     packet = build_packet(applicant(Track.BIREYSEL), profile)
     mm = 72 / 25.4
-    lines = ("TÜBİTAK BİLGEM Kamu Sertifikasyon Merkezi", "P.K. 74", "41470 Gebze/KOCAELİ", "TAAHHÜTLÜ")
+    lines = ("TÜBİTAK BİLGEM Kamu Sertifikasyon Merkezi", "P.K. 74", "41470 Gebze/KOCAELİ")
     found = {
         t.strip(): (x0, y0, x1, y1) for t, x0, y0, x1, y1 in _boxes(packet.data, 0) if t.strip() in lines
     }
@@ -300,17 +294,7 @@ def test_recipient_sits_inside_the_dl_window(profile: Profile) -> None:
         assert A4[1] - 85 * mm <= y0 and y1 <= A4[1] - 47 * mm  # ... or sits 5 mm high
 
 
-def test_editable_copies_keep_their_fields(profile: Profile) -> None:
-    builder = PacketBuilder(profile, editable=True)
-    packet = builder.build(applicant(Track.AILE_HEKIMI))
-    assert packet.pages == EXPECTED_PAGES[Track.AILE_HEKIMI]
-    reader = PdfReader(io.BytesIO(packet.data))
-    fields = reader.get_fields() or {}
-    assert fields["nusha1.ad"]["/V"] == "İlknur"
-    assert fields["nusha2.soyad"]["/V"] == "Iğdır"
-    assert fields["nusha1.tc_kimlik_no"]["/V"] == TC
-    assert fields["nusha1.nusha"]["/V"] == "NÜSHA 1/2 — Kurum Yetkilisine teslim edilecek"
-    assert fields["nusha2.nusha"]["/V"] == "NÜSHA 2/2 — Kurum Yetkilisine teslim edilecek"
-    assert "KONTROL LİSTESİ" in reader.pages[3].extract_text()
-    assert "/Annots" not in reader.pages[0]  # the cover has no fields
-    assert builder.build(applicant(Track.AILE_HEKIMI)).data == packet.data
+def test_editable_is_refused_with_a_clear_message(profile: Profile) -> None:
+    """The built-in page is a data sheet: nothing on it is filled in by hand, so --editable has no meaning."""
+    with pytest.raises(InputError, match="formkit fill --editable"):
+        PacketBuilder(profile, editable=True)

@@ -347,3 +347,19 @@ def test_store_does_not_import_the_file_readers() -> None:
     code = "import sys, formkit.input.store; print('formkit.input.sources' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "False"
+
+
+def test_json_with_too_many_values_is_refused_before_it_is_parsed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("FORMKIT_MAX_JSON_ITEMS", "1000")
+    path = write(tmp_path / "cok.json", "[" + ",".join(["{}"] * 2000) + "]")
+    with pytest.raises(
+        InputError, match=r"yaklaşık 4000 değer var; sınır 1000 değer.*FORMKIT_MAX_JSON_ITEMS"
+    ):
+        open_table(path)
+    from formkit import jsonload
+
+    monkeypatch.setenv("FORMKIT_MAX_JSON_ITEMS", "3")
+    text = '{"ad": "a,b,c,[{,,,,", "soyad": "x"}'  # commas and brackets inside strings do not count
+    assert jsonload.loads(text, label="tek.json") == {"ad": "a,b,c,[{,,,,", "soyad": "x"}

@@ -378,7 +378,7 @@ def _widest(limit: int, word: str) -> str:
 @pytest.mark.parametrize("name_word", ["ĞÜMÜŞWMĞ", "ĞÜMÜŞWMĞĞÜMÜŞWMĞĞ"])
 def test_every_field_at_its_limit_fits_every_page_of_every_track(name_word: str) -> None:
     """The limits are chosen so that what validate passes, batch can print: wide capitals in every text
-    field at its limit at once, each track, default pages and the editable form."""
+    field at its limit at once, each track (cover, data sheet, checklist, payment page)."""
     from formkit import profile as profiles
     from formkit.input.validate import MAX_LENGTH
     from formkit.packet.builder import PacketBuilder
@@ -390,6 +390,5 @@ def test_every_field_at_its_limit_fits_every_page_of_every_track(name_word: str)
     profile = profiles.load(None)
     for track in ("Doktor", "Aile Hekimi", "Bireysel"):
         applicant = ok(**long, basvuru_turu=track)
-        for editable in (False, True):
-            packet = PacketBuilder(profile, editable=editable).build(applicant)
-            assert packet.pages >= 3
+        packet = PacketBuilder(profile).build(applicant)  # (--editable is refused since the data sheet)
+        assert packet.pages >= 3

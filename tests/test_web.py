@@ -307,9 +307,12 @@ def test_page_offers_the_upload_and_says_how_to_get_the_printout(client: FlaskCl
         and page.attrs["portal_pdf"]["accept"] == "application/pdf,.pdf"
     )
     assert 'enctype="multipart/form-data"' in html
-    hint = profiles.load(None).printout_hint
+    from formkit.web.fields import web_texts
+
+    hint = web_texts(profiles.load(None))["printout"]
     assert hint and hint in html.replace("&#39;", "'")
-    assert "portal.kamusm.gov.tr/bp/ws.go" in hint and "Kişi Ödemeli Başvurular" in hint
+    assert Elements(html).text["portal_pdf-ipucu"].strip() == hint
+    assert "portal.kamusm.gov.tr/bp/ws.go" in hint
 
 
 def test_an_uploaded_printout_becomes_the_copies(client: FlaskClient) -> None:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import getpass
 import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -160,7 +161,7 @@ class Store:
                 self.path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False
             )
             self.db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-            self.db.execute("PRAGMA journal_mode = WAL")
+            self._use_wal()
             self.db.execute("PRAGMA synchronous = NORMAL")  # WAL: durable at checkpoints, never corrupt
             with self.transaction():
                 version = self.db.execute("PRAGMA user_version").fetchone()[0]
@@ -174,6 +175,23 @@ class Store:
             raise DeskError(f"{self.path}: durum dosyası açılamadı ({exc})") from exc
         if sync:
             self.sync()
+
+    def _use_wal(self) -> None:
+        """Switch the file to WAL once (the mode is stored in the file). The switch needs the file to
+        itself and SQLite does not always wait for it (another process opening the store at the same moment
+        answers "database is locked" at once), so it is retried for as long as the busy timeout allows."""
+        deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+        delay = 0.005
+        while True:
+            try:
+                if self.db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                    self.db.execute("PRAGMA journal_mode = WAL")
+                return
+            except sqlite3.OperationalError:
+                if time.monotonic() + delay > deadline:
+                    raise
+                time.sleep(delay)
+                delay = min(delay * 2, 0.2)
 
     def __enter__(self) -> Store:
         return self

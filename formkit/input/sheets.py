@@ -186,6 +186,9 @@ def sheet_rows(
         sheet = book.get_sheet_by_index(choice.index)
         _check_extent(path, choice.name, sheet)
         for number, values in enumerate(sheet.iter_rows(), start=1):
+            if values.count("") == len(values):  # blank (calamine pads rows above the data with these)
+                yield number, []
+                continue
             cells = []
             for index, value in enumerate(values):
                 text = _cell_text(value, index in date_columns)

@@ -1,12 +1,14 @@
-"""Read applicant tables (CSV, XLSX, JSON) into raw rows of text keyed by canonical field names.
+"""Read applicant tables (CSV, workbooks, JSON, the web store) as raw rows of text keyed by canonical field.
 
-Offices export from Excel or HR systems: Windows-1254 with `;`, UTF-8 with a BOM, Excel workbooks with ID
-numbers in number cells and birth dates in date cells. Everything is read as text, without loss, and every
-header is mapped to a canonical field (DESIGN.md §2) through aliases matched with `turkish.fold`.
-Row numbers are as a spreadsheet shows them: the header is row 1.
+Offices export from Excel or HR systems: Windows-1254 with `;`, UTF-8 with a BOM, workbooks (.xlsx, .xlsm,
+.xls, .ods: formkit.input.sheets) with ID numbers in number cells and birth dates in date cells. The format
+is decided by the file's content (`detect_kind`), the name only breaks ties; anything else is refused naming
+what it really is. Everything is read as text, without loss, and every header is mapped to a canonical
+field (DESIGN.md §2) through aliases matched with `turkish.fold`; a title row above the header and a header
+written over two rows (merged cells) are read as one header. Row numbers are as a spreadsheet shows them.
 
-`open_table` checks the file up front (readable, encoding, header, at least one data row) and raises
-InputError with one clear line; `Table.rows()` then streams the rows, so memory stays flat for long files.
+`open_table` checks the file up front (kind, limits, encoding, header, at least one data row) and raises
+InputError with one clear line; `Table.rows()` then streams the rows, within formkit.limits.
 """
 
 from __future__ import annotations

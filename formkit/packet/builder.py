@@ -38,7 +38,8 @@ from formkit.packet.checklist import draw_checklist
 from formkit.packet.codes import qr_runs
 from formkit.packet.copies import Printout, assemble, mark_size
 from formkit.packet.cover import draw_cover
-from formkit.packet.form import COPY_FIELD, draw_form, form_values
+from formkit.packet.datasheet import draw_datasheet
+from formkit.packet.form import COPY_FIELD, form_values
 from formkit.packet.payment import draw_payment
 from formkit.packet.reference import make_ref
 from formkit.pdf import fonts, limits
@@ -101,6 +102,11 @@ class PacketBuilder:
     ) -> None:
         """official_form: one portal printout for every packet (`packet --form`), named official_label."""
         fonts.register()
+        if editable:  # the built-in page is a data sheet now: nothing on it is to be filled in or signed
+            raise InputError(
+                "--editable artık yok: imzalanacak form Kamu SM sisteminin çıktısıdır ve paketteki veri "
+                "sayfası doldurulmaz; bir AcroForm'u düzenlenebilir doldurmak için formkit fill --editable"
+            )
         self.profile = profile
         self.editable = editable
         self.official = Printout.load(official_form, official_label) if official_form is not None else None
@@ -115,12 +121,19 @@ class PacketBuilder:
         """
         today = build_date()
         ref = packet_ref(applicant)
-        ctx = content.PageContext(applicant=applicant, profile=self.profile, ref=ref, today=today)
         printout = printout or self.official
         source = "portal" if printout is not None else "data-sheet"
         if printout is None and self.province_form is not None:
             printout = self._fill_province_form(applicant, today)
             source = "profile"
+        ctx = content.PageContext(
+            applicant=applicant,
+            profile=self.profile,
+            ref=ref,
+            today=today,
+            form_source=source,
+            form_title=self.profile.form_title if source == "profile" else "",
+        )
         notes: list[str] = []
         try:
             if printout is not None:
@@ -187,11 +200,9 @@ class PacketBuilder:
         canvas = self._canvas(buffer, ctx)
         draw_cover(canvas, ctx)
         canvas.showPage()
-        values = form_values(ctx.applicant, ctx.today)
-        for label in content.copy_labels(ctx):
-            draw_form(canvas, values, copy_label=label, interactive=self.editable)
-            canvas.showPage()
-        pages = 1 + len(content.copy_labels(ctx)) + self._tail(canvas, ctx)
+        draw_datasheet(canvas, ctx)  # no portal printout: the data sheet, once (no copies)
+        canvas.showPage()
+        pages = 2 + self._tail(canvas, ctx)
         canvas.save()
         return buffer.getvalue(), pages
 
@@ -309,8 +320,11 @@ def load_applicant(path: Path | None, overrides: Mapping[str, str]) -> Applicant
     """
     values: dict[str, str] = {}
     source, row = "komut satırı", None
+    headers: Mapping[str, str] = {}
     if path is not None:
-        rows = list(open_table(path).rows())
+        table = open_table(path)
+        headers = table.fields  # a problem of the file is named by the file's own key or header
+        rows = list(table.rows())
         if len(rows) != 1:
             raise InputError(
                 f"{path}: tek bir başvuru sahibi bekleniyor, {len(rows)} kayıt var; "
@@ -321,7 +335,14 @@ def load_applicant(path: Path | None, overrides: Mapping[str, str]) -> Applicant
     elif not overrides:
         raise InputError("başvuru sahibi verilmedi: --input applicant.json ya da --ad, --soyad, --tc, ...")
     values.update(overrides)
-    return applicant_from_values(values, source=source, row=row)
+    try:
+        return applicant_from_values(values, source=source, row=row)
+    except ValidationError as exc:
+        named = [
+            p if p.field in overrides else replace(p, field=headers.get(p.field, p.field))
+            for p in exc.problems
+        ]
+        raise ValidationError(named) from exc
 
 
 def read_official_form(path: Path) -> bytes:

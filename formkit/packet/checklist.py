@@ -1,4 +1,7 @@
-"""The checklist page: the track's steps as tick boxes, the signing rule as a red rubber stamp, fee date."""
+"""The checklist page: the track's steps as tick boxes, the signing rule as a red rubber stamp, who pays.
+
+Every sentence comes from the profile through `content` (each with its source).
+"""
 
 from __future__ import annotations
 
@@ -27,10 +30,11 @@ from formkit.pdf.layout import (
     section_title,
     width,
 )
-from formkit.turkish import format_date, upper
+from formkit.turkish import upper
 
 STAMP_ANGLE = 7.0  # degrees, counter-clockwise: a stamp is never quite straight
 BOX = 4.6 * MM
+ROOM_BELOW_ITEMS = 105 * MM  # signing, stamp, fees and the record lines under the tick boxes
 
 
 def draw_checklist(canvas: Canvas, ctx: content.PageContext, *, stale_fees: bool) -> None:
@@ -44,16 +48,31 @@ def draw_checklist(canvas: Canvas, ctx: content.PageContext, *, stale_fees: bool
     )
     y = section_title(canvas, "YAPTIKLARINIZI İŞARETLEYİN", y - 5 * MM)
     indent = BOX + 5 * MM
-    for item in content.checklist_items(ctx):
-        fitted = fit(
-            item, REGULAR, 10.5, CONTENT_W - indent, min_size=8.5, max_lines=3, field="kontrol", shrink=False
-        )
+    items = content.checklist_items(ctx)
+    limit = BOTTOM_LIMIT + ROOM_BELOW_ITEMS
+    for size, gap in ((10.5, 3.8), (10.0, 3.0), (9.5, 2.4), (9.0, 2.0), (8.5, 1.6), (8.0, 1.2)):
+        fits = [
+            fit(
+                item,
+                REGULAR,
+                size,
+                CONTENT_W - indent,
+                min_size=size,
+                max_lines=6,
+                field="kontrol",
+                shrink=False,
+            )
+            for item in items
+        ]
+        if y - sum(f.height + gap * MM for f in fits) >= limit:
+            break
+    for fitted in fits:
         box_top = y - 0.5
         canvas.setStrokeColor(INK)
         canvas.setLineWidth(0.9)
         canvas.rect(LEFT, box_top - BOX, BOX, BOX, stroke=1, fill=0)
         y = draw_fitted(canvas, fitted, LEFT + indent, y + 0.4 * MM, color=INK)
-        y = min(y, box_top - BOX) - 3.8 * MM
+        y = min(y, box_top - BOX) - gap * MM
 
     y = section_title(canvas, "İMZA", y - 3 * MM)
     y = _signing(canvas, ctx, y)
@@ -62,7 +81,7 @@ def draw_checklist(canvas: Canvas, ctx: content.PageContext, *, stale_fees: bool
     y = _record(canvas, ctx, y)
     if y < BOTTOM_LIMIT:
         raise FitError("kontrol listesi", "sayfaya sığmıyor")
-    footer(canvas, f"{ctx.profile.name} · {format_date(ctx.today)}", f"Paket no {ctx.ref} · Kontrol listesi")
+    footer(canvas, ctx.profile.name, f"Paket no {ctx.ref} · Kontrol listesi")
 
 
 def _signing(canvas: Canvas, ctx: content.PageContext, top: float) -> float:
@@ -72,13 +91,8 @@ def _signing(canvas: Canvas, ctx: content.PageContext, top: float) -> float:
     bound_w = stamp_w * math.cos(rad) + stamp_h * math.sin(rad)
     bound_h = stamp_w * math.sin(rad) + stamp_h * math.cos(rad)
     text_w = CONTENT_W - bound_w - 8 * MM
-    lines = (
-        "Formun iki nüshasını da imza alanından, mavi tükenmez kalemle, elle imzalayın.",
-        "Fotokopi, tarayıcı çıktısı ya da bilgisayarda atılmış imza kabul edilmez.",
-        "İmzanız kimliğinizdeki imzayla aynı olmalıdır.",
-    )
     y = top
-    for line in lines:
+    for line in content.signing_lines(ctx):
         fitted = fit(line, REGULAR, 9.5, text_w, min_size=8, max_lines=4, field="imza")
         y = draw_fitted(canvas, fitted, LEFT, y, color=INK) - 2 * MM
     cx = RIGHT - bound_w / 2

@@ -1,7 +1,9 @@
-"""What the packet says, per track: names, address blocks, next steps, checklist items, copy marks.
+"""What the packet says, per track and per kind of copies: names, address blocks, steps, copy marks.
 
-Kept apart from the drawing code so the wording can be read (and tested) in one place. Every fact that
-changes between provinces or years (addresses, URLs, fees, the bank description) comes from the profile.
+Kept apart from the drawing code so the wording can be read (and tested) in one place. Every instruction
+sentence is the profile's (`[texts]`, each with its source: `formkit profile show` lists them); this module
+only chooses which sentences apply and fills in their placeholders. Facts that change between provinces or
+years (addresses, URLs, fees, copies, the bank description) come from the profile too.
 """
 
 from __future__ import annotations
@@ -15,12 +17,20 @@ from formkit.turkish import format_amount, format_date, normalise_space, upper
 
 @dataclass(frozen=True)
 class PageContext:
-    """Everything a page of one packet needs."""
+    """Everything a page of one packet needs.
+
+    form_source: where the packet's copies come from: "portal" (the applicant's Kamu SM printout),
+    "profile" (the province's own form named in the profile) or "data-sheet" (no copies: formkit's data
+    sheet, printed once). copies: how many copies the applicant signs (None: the profile's number).
+    """
 
     applicant: Applicant
     profile: Profile
     ref: str
     today: date
+    form_source: str = "data-sheet"
+    copies: int | None = None
+    form_title: str = ""
 
     @property
     def track(self) -> Track:
@@ -30,6 +40,10 @@ class PageContext:
     def posts_to_kamusm(self) -> bool:
         """bireysel without another brand's device: one signed copy goes to Kamu SM by post."""
         return self.track is Track.BIREYSEL and not self.applicant.baska_marka_cihaz
+
+    @property
+    def copy_count(self) -> int:
+        return self.copies if self.copies is not None else self.profile.copies_for(self.track)
 
 
 def person_name(ad: str, soyad: str) -> str:
@@ -63,12 +77,8 @@ def track_url_label(track: Track) -> str:
 
 
 def copy_labels(ctx: PageContext) -> tuple[str, ...]:
-    """The mark on each form copy (as many as the profile's [form] copies): which copy and where it goes.
-
-    bireysel: the seed's "1 Nüshası sizde kalacak şekilde 1 Nüshasını" Kamu SM'ye (unless another brand's
-    device); kurum and aile-hekimi hand every copy to the Kurum Yetkilisi.
-    """
-    return _labels(ctx.profile.copies, ctx.track, ctx.posts_to_kamusm)
+    """The marks on the copies: which copy it is and where it goes (as many as the copies)."""
+    return _labels(ctx.copy_count, ctx.track, ctx.posts_to_kamusm)
 
 
 def all_copy_labels(profile: Profile) -> tuple[str, ...]:
@@ -77,18 +87,21 @@ def all_copy_labels(profile: Profile) -> tuple[str, ...]:
         label
         for track in Track
         for posts in (True, False)
-        for label in _labels(profile.copies, track, posts and track is Track.BIREYSEL)
+        for label in _labels(profile.copies_for(track), track, posts and track is Track.BIREYSEL)
     )
 
 
 def _labels(count: int, track: Track, posts_to_kamusm: bool) -> tuple[str, ...]:
-    if track is Track.BIREYSEL:
-        places = ["sizde kalacak"] * count
-        if posts_to_kamusm:
-            places[0] = "Kamu SM'ye gönderilecek"
-    else:
-        places = ["Kurum Yetkilisine teslim edilecek"] * count
-    return tuple(f"NÜSHA {index}/{count} — {place}" for index, place in enumerate(places, start=1))
+    labels = []
+    for number in range(1, count + 1):
+        if track is not Track.BIREYSEL:
+            where = "Kurum Yetkilisine teslim edilecek"
+        elif posts_to_kamusm and number == 1:
+            where = "Kamu SM'ye gönderilecek"
+        else:
+            where = "sizde kalacak"
+        labels.append(f"NÜSHA {number}/{count} — {where}")
+    return tuple(labels)
 
 
 def officer_place(profile: Profile) -> str:
@@ -114,106 +127,92 @@ def sum_text(profile: Profile) -> str:
     return f"{parts} = {total_text(profile)}"
 
 
-BIREYSEL_MENU = "NES İşlemleri → Bireysel İşlemler → Başvuru İşlemleri → Kişi Ödemeli Başvurular"
-OTHER_DEVICE_NOTE = (
-    "Başka marka bir e-imza cihazınız olduğunu belirttiniz. Rehber, formun Kamu SM'ye postalanmasını "
-    "yalnızca başka marka e-imza cihazı olmayanlardan istiyor; bu nedenle bu pakette Kamu SM adres "
-    "bloğu yoktur. Emin değilseniz Kamu SM'yi ({phone}) arayın."
-)
+def profile_values(profile: Profile, copies: int) -> dict[str, str]:
+    """The values the profile's sentences may use ({portal}, {copies}, ...) apart from the applicant's."""
+    fees = profile.fees
+    return {
+        "portal": profile.urls.portal,
+        "online_islemler": profile.urls.online_islemler,
+        "odeme": profile.urls.payment,
+        "fees_url": profile.urls.fees or profile.urls.online_islemler,
+        "fees_date": format_date(fees.valid_from),
+        "officer": officer_place(profile),
+        "copies": str(copies),
+        "total": total_text(profile),
+        "sum": sum_text(profile),
+        "bank": profile.bank.bank,
+        "receipt_email": profile.procedure.receipt_email,
+        "extra_document": profile.procedure.extra_document,
+        "kamusm_phone": profile.kamusm_phone,
+        "form_title": "il formu",
+        "copy_label": "",
+        "ref": "",
+    }
+
+
+def text_values(ctx: PageContext) -> dict[str, str]:
+    """What the profile's sentences may use, for this packet."""
+    values = profile_values(ctx.profile, ctx.copy_count)
+    values["ref"] = ctx.ref
+    if ctx.form_title:
+        values["form_title"] = ctx.form_title
+    return values
+
+
+def say(ctx: PageContext, key: str, **extra: str) -> str:
+    """The profile's sentence `key`, filled in for this packet."""
+    return ctx.profile.say(key, **{**text_values(ctx), **extra})
+
+
+def _join(*parts: str) -> str:
+    return " ".join(part for part in parts if part)
+
+
+def receipt_text(ctx: PageContext) -> str:
+    """How the bank receipt reaches the officer (paper with the forms, or by e-mail)."""
+    way = ctx.profile.procedure.receipt
+    return say(ctx, "receipt.email" if way == "email" else "receipt.paper")
 
 
 def next_steps(ctx: PageContext) -> tuple[str, ...]:
-    """3-5 numbered steps for the cover, in the order the applicant does them."""
-    profile = ctx.profile
-    urls = profile.urls
-    officer = officer_place(profile)
-    if ctx.track is Track.KURUM:
-        return (
-            f"Başvuru formunu {urls.portal} adresinde çevrim içi doldurun (karekod bu sayfayı açar).",
-            "Bu paketteki formun iki nüshasını kontrol edin: bilgiler portala girdiklerinizle aynı olmalı.",
-            "İki nüshayı da mavi tükenmez kalemle ıslak imzalayın.",
-            f"İki nüshayı E-imza Kurum Yetkilisine elden teslim edin: {officer}.",
-            "Ücret kurumunuzca karşılanır. Kartınız kargoyla formdaki adrese gelir; "
-            "cep telefonunuza gelecek SMS kodunu saklayın.",
-        )
-    if ctx.track is Track.AILE_HEKIMI:
-        return (
-            f"Başvuru formunu {urls.portal} adresinde çevrim içi doldurun (karekod bu sayfayı açar).",
-            "Bu paketteki formun iki nüshasını kontrol edin ve ikisini de mavi tükenmez kalemle "
-            "ıslak imzalayın.",
-            f"{total_text(profile)} tutarını ödeme sayfasındaki IBAN'a gönderin; açıklamaya ödeme "
-            "sayfasındaki metni harfi harfine yazın.",
-            f"İki nüshayı banka dekontuyla birlikte E-imza Kurum Yetkilisine teslim edin: {officer}.",
-        )
+    """The track's steps in the order the applicant does them: the Kamu SM system is always step 1."""
+    first = say(ctx, "step.system.bireysel" if ctx.track is Track.BIREYSEL else "step.system")
     steps = [
-        f"{urls.online_islemler} adresinde {BIREYSEL_MENU} menüsünden başvurun; "
-        "BAŞVURU NEDENİ olarak İLK BAŞVURU'yu seçin.",
-        "Bu paketteki formun iki nüshasını kontrol edin ve ikisini de mavi tükenmez kalemle ıslak imzalayın.",
+        _join(first, say(ctx, "step.security_word")),
+        say(ctx, f"step.print.{ctx.form_source}"),
     ]
-    if ctx.posts_to_kamusm:
-        steps.append(
-            "Bu kapak sayfasını üç katlayıp NÜSHA 1 ile birlikte pencereli (DL) zarfa koyun ve Kamu SM'ye "
-            "taahhütlü gönderin. NÜSHA 2 sizde kalır."
-        )
+    extra = say(ctx, "step.extra_document") if ctx.profile.procedure.extra_document else ""
+    after = say(ctx, "step.after")
+    if ctx.track is Track.KURUM:
+        steps.append(_join(say(ctx, "step.hand_in.kurum"), extra))
+        after = _join(say(ctx, "step.after.officer"), after)
+    elif ctx.track is Track.AILE_HEKIMI:
+        steps.append(say(ctx, "step.pay.aile-hekimi"))
+        steps.append(_join(say(ctx, "step.hand_in.aile-hekimi"), extra, receipt_text(ctx)))
+        after = _join(say(ctx, "step.after.officer"), after)
     else:
-        steps.append(
-            "Başka marka e-imza cihazınız olduğu için formu Kamu SM'ye postalamanız gerekmeyebilir "
-            "(yukarıdaki nota bakın). İki nüshayı da saklayın."
-        )
-    steps.append(
-        "Ücret, form Kamu SM'ye ulaştıktan sonra Online İşlemler ekranına yansır. Ödemeyi yalnızca "
-        "ekranda gördükten sonra aynı menüden yapın (karekod bu sayfayı açar)."
-    )
+        steps.append(say(ctx, "step.post.bireysel" if ctx.posts_to_kamusm else "step.no_post.bireysel"))
+        steps.append(say(ctx, "step.pay.bireysel"))
+    steps.append(after)
     return tuple(steps)
 
 
 def checklist_items(ctx: PageContext) -> tuple[str, ...]:
-    """The checklist page's tick boxes for this track."""
-    profile = ctx.profile
-    first = (
-        f"Başvuru formunu {profile.urls.portal} adresinde çevrim içi doldurdum."
-        if ctx.track is not Track.BIREYSEL
-        else f"{profile.urls.online_islemler} adresinde başvurdum (BAŞVURU NEDENİ: İLK BAŞVURU)."
-    )
-    items = [
-        first,
-        "Paketi A4 kâğıda, %100 ölçekle (sayfaya sığdırmadan) yazdırdım.",
-        "Formdaki ad, soyad, T.C. kimlik no, cep telefonu ve teslimat adresini kontrol ettim.",
-        "İki nüshayı da mavi tükenmez kalemle ıslak imzaladım.",
-    ]
-    if ctx.track is Track.KURUM:
-        items.append("İki nüshayı E-imza Kurum Yetkilisine elden teslim ettim.")
-    elif ctx.track is Track.AILE_HEKIMI:
-        items += [
-            f"{total_text(profile)} tutarını, açıklamayı ödeme sayfasındaki gibi yazarak "
-            "havale/EFT ile ödedim.",
-            "Banka dekontunu başvuru formuna iliştirdim.",
-            "İki nüshayı dekontla birlikte E-imza Kurum Yetkilisine teslim ettim.",
-        ]
-    elif ctx.posts_to_kamusm:
-        items += [
-            "NÜSHA 1'i kapak sayfasıyla pencereli zarfa koyup Kamu SM'ye taahhütlü gönderdim.",
-            "NÜSHA 2'yi ve PTT alındısını sakladım.",
-            "Ücreti, Online İşlemler ekranında göründükten sonra ödedim (önce değil).",
-        ]
-    else:
-        items += [
-            "Rehber, formun postalanmasını yalnızca başka marka e-imza cihazı olmayanlardan istiyor: "
-            "başka marka cihazım olduğu için formu postalamadım, iki nüshayı sakladım.",
-            "Ücreti, Online İşlemler ekranında göründükten sonra ödedim (önce değil).",
-        ]
-    return tuple(items)
+    """The checklist page's tick boxes: the same steps as the cover."""
+    return next_steps(ctx)
 
 
 def packet_contents(ctx: PageContext) -> tuple[str, ...]:
     """The cover's list of what is in the packet, in page order."""
-    items = [
-        "Kapak ve adres sayfası (bu sayfa)",
-        *("Başvuru formu, " + label.replace(" — ", ": ") for label in copy_labels(ctx)),
-        "Kontrol listesi ve imza talimatı",
-    ]
+    items = [say(ctx, "contents.cover")]
+    if ctx.form_source == "data-sheet":
+        items.append(say(ctx, "contents.data-sheet"))
+    else:
+        key = f"contents.{ctx.form_source}"
+        items += [say(ctx, key, copy_label=label.replace(" — ", ": ")) for label in copy_labels(ctx)]
+    items.append(say(ctx, "contents.checklist"))
     if ctx.track is Track.AILE_HEKIMI:
-        items.append("Ödeme bilgileri: IBAN ve havale açıklaması")
+        items.append(say(ctx, "contents.payment"))
     return tuple(items)
 
 
@@ -225,15 +224,22 @@ def contacts(ctx: PageContext) -> tuple[str, ...]:
         lines.append(f"E-imza Kurum Yetkilisi: {officer_place(profile)}")
     lines.append(f"Kamu SM çağrı merkezi: {profile.kamusm_phone}")
     if ctx.track is not Track.BIREYSEL:
-        lines.append(f"Yetkiliyle görüşürken paket numaranızı verin: {ctx.ref}")
+        lines.append(say(ctx, "contacts.ref"))
     return tuple(lines)
+
+
+def side_box(ctx: PageContext) -> tuple[str, str]:
+    """The cover's hand-in box (kurum, aile-hekimi): what is handed in, and who pays."""
+    if ctx.track is Track.AILE_HEKIMI:  # the receipt: with the forms, or by e-mail (profile)
+        return _join(say(ctx, "side.aile-hekimi"), receipt_text(ctx)), say(ctx, "side.fee.aile-hekimi")
+    return _join(say(ctx, "side.kurum"), say(ctx, "side.envelope")), say(ctx, "side.fee.kurum")
 
 
 def record_fields(ctx: PageContext) -> tuple[str, ...]:
     """Blank lines at the foot of the checklist to note what was done and when."""
     if ctx.track is Track.BIREYSEL:
         if ctx.posts_to_kamusm:
-            return ("Postaya verildiği tarih", "PTT gönderi (barkod) numarası", "Ödeme tarihi")
+            return ("Postaya verildiği tarih", "Posta gönderi numarası", "Ödeme tarihi")
         return ("Online başvuru tarihi", "Ödeme tarihi")
     fields = ["Teslim tarihi", "Teslim alan (ad, imza)"]
     if ctx.track is Track.AILE_HEKIMI:
@@ -241,34 +247,26 @@ def record_fields(ctx: PageContext) -> tuple[str, ...]:
     return tuple(fields)
 
 
+def signing_lines(ctx: PageContext) -> tuple[str, ...]:
+    """The checklist's signing instructions."""
+    lines = [say(ctx, "sign.rule")]
+    if ctx.form_source == "data-sheet":
+        lines.append(say(ctx, "sign.data-sheet"))
+    return tuple(lines)
+
+
 def stamp_lines(ctx: PageContext) -> tuple[str, str]:
     """The rubber stamp on the checklist page: main line and a smaller second line."""
-    return ("ISLAK İMZA — 2 NÜSHA", "MAVİ TÜKENMEZ KALEMLE İMZALAYIN")
+    return (say(ctx, "stamp.main"), say(ctx, "stamp.second"))
 
 
 def fee_lines(ctx: PageContext, *, stale: bool) -> tuple[str, ...]:
-    """Fee date and the reminder to check the current price."""
-    profile = ctx.profile
-    fees = profile.fees
-    where = profile.urls.fees or "Kamu SM'nin web sitesi"
-    if ctx.track is Track.KURUM:
-        lead = "Ücret kurumunuzca karşılanır; sizin ödeme yapmanız gerekmez."
-    elif ctx.track is Track.AILE_HEKIMI:
-        lead = f"Ödenecek tutar: {sum_text(profile)}."
-    else:
-        lead = (
-            "Tutarı Kamu SM, Online İşlemler ekranında gösterir; ödemeyi orada yaparsınız. "
-            f"Rehberdeki tutar: {sum_text(profile)}."
-        )
-    lines = [
-        lead,
-        f"Ücret bilgileri {format_date(fees.valid_from)} tarihlidir ({profile.name}). "
-        f"Ödemeden önce güncel tutarı {where} adresinden kontrol edin.",
-    ]
-    if stale:
-        lines.append(
-            "DİKKAT: Bu tarihten sonra Kamu SM ücretleri değişti; buradaki tutar güncel olmayabilir."
-        )
+    """Who pays, and for aile-hekimi the amount with its date (bireysel pages carry no amount)."""
+    lines = [say(ctx, f"fee.{ctx.track.value}")]
+    if ctx.track is Track.AILE_HEKIMI:
+        lines.append(say(ctx, "fee.date"))
+        if stale:
+            lines.append(say(ctx, "fee.stale"))
     return tuple(lines)
 
 
@@ -284,3 +282,19 @@ def transfer_description(applicant: Applicant, profile: Profile) -> str:
         "ad_soyad": f"{applicant.ad} {applicant.soyad}",
     }
     return normalise_space(profile.bank.description_template.format_map(values))
+
+
+def mail_values(
+    profile: Profile, track: Track, form_source: str, *, copies: int | None = None, form_title: str = ""
+) -> dict[str, str]:
+    """E-mail template values that depend on the packet's kind of copies (the manifest's form_source).
+
+    `form_adimi`: the profile's print-and-sign sentence for this case; `nusha_sayisi`: how many copies are
+    signed. mail.core does not pass these yet: wiring them in as `$form_adimi` and `$nusha_sayisi` lets the
+    mail texts follow the three cases the way the packet's pages do.
+    """
+    count = copies if copies is not None else profile.copies_for(track)
+    values = profile_values(profile, count)
+    if form_title:
+        values["form_title"] = form_title
+    return {"form_adimi": profile.say(f"step.print.{form_source}", **values), "nusha_sayisi": str(count)}

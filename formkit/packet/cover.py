@@ -47,7 +47,7 @@ from formkit.pdf.layout import (
     y_top,
 )
 from formkit.profile import address_lines, place_line
-from formkit.turkish import format_date, format_phone, upper
+from formkit.turkish import format_phone, upper
 
 # DIN 5008 form B address field (see the module docstring), in millimetres from the top-left corner.
 WINDOW_LEFT = 20.0
@@ -78,8 +78,8 @@ def draw_cover(canvas: Canvas, ctx: content.PageContext) -> None:
     _steps(canvas, ctx, bottom, _contents(canvas, ctx))
     footer(
         canvas,
-        f"{ctx.profile.name} · Kaynak: İlk Defa E-imza Başvurusu rehberi, "
-        f"{format_date(ctx.profile.source_date)} · Kamu SM: {ctx.profile.kamusm_phone}",
+        f"{ctx.profile.name} · Talimatların kaynakları: formkit profile show · "
+        f"Kamu SM: {ctx.profile.kamusm_phone}",
         f"Paket no {ctx.ref} · Kapak",
     )
 
@@ -129,20 +129,21 @@ def _window(canvas: Canvas, ctx: content.PageContext) -> None:
     inner_w = (WINDOW_W - TEXT_INSET - 5.0) * MM
     sender = content.applicant_address(ctx.applicant)
     return_line = " · ".join([sender.name, *sender.lines, place_line(sender)])
+    # Shrink, then wrap: the street is never dropped. Four lines fit above the remark; a longer one takes
+    # the whole remark zone (six lines at 5 pt) and the remark, which the side box repeats, gives way.
+    line = f"Gönderen: {return_line}"
     try:
-        back = fit(
-            f"Gönderen: {return_line}", REGULAR, 6.5, inner_w, min_size=5.5, max_lines=2, field="adres",
-            leading=1.15,
-        )  # fmt: skip
-    except FitError:  # a very long street address: name and place are enough to return a letter
-        short = f"Gönderen: {sender.name} · {place_line(sender)}"
-        back = fit(short, REGULAR, 6.5, inner_w, min_size=5.5, max_lines=2, field="ad soyad", leading=1.15)
+        back = fit(line, REGULAR, 6.5, inner_w, min_size=5.5, max_lines=4, field="adres", leading=1.15)
+        remark = ctx.track is not Track.BIREYSEL  # registered post is the sender's choice: no remark for it
+    except FitError:
+        back = fit(line, REGULAR, 5.5, inner_w, min_size=5.0, max_lines=6, field="adres", leading=1.15)
+        remark = False
     bottom = draw_fitted(canvas, back, x, y_top(WINDOW_TOP + 2.0), color=MUTED)
     canvas.setStrokeColor(MUTED)
     canvas.setLineWidth(0.3)
     canvas.line(x, bottom - 1, x + inner_w, bottom - 1)
-    remark = "TAAHHÜTLÜ" if ctx.track is Track.BIREYSEL else "ELDEN TESLİM"
-    text(canvas, x, y_top(WINDOW_TOP + REMARK_H - 2.5), remark, BOLD, 8.5, INK)
+    if remark:
+        text(canvas, x, y_top(WINDOW_TOP + REMARK_H - 2.5), "ELDEN TESLİM", BOLD, 8.5, INK)
 
     zone_top = y_top(WINDOW_TOP + REMARK_H)
     zone_h = (WINDOW_H - REMARK_H - 5.0) * MM  # keep clear of the bottom 5 mm (see above)
@@ -170,12 +171,11 @@ def _side_box(canvas: Canvas, ctx: content.PageContext) -> None:
         canvas.setDash(3, 2)
         canvas.roundRect(left, top - h, w, h, 2 * MM, stroke=1, fill=0)
         canvas.setDash()
-        canvas.setFillColor(MUTED)
-        canvas.setFont(BOLD, 8.5)
         center = left + w / 2
-        canvas.drawCentredString(center, top - h / 2 + 6, "PTT TAAHHÜTLÜ GÖNDERİ ETİKETİ")
-        canvas.setFont(REGULAR, 7.5)
-        canvas.drawCentredString(center, top - h / 2 - 6, "Bu alanı PTT görevlisi için boş bırakın")
+        title = fit(content.say(ctx, "side.ptt"), BOLD, 8.5, w - 6 * MM, min_size=7, max_lines=2)
+        hint = fit(content.say(ctx, "side.ptt_hint"), REGULAR, 7.5, w - 6 * MM, min_size=6.5, max_lines=3)
+        y = draw_fitted(canvas, title, center, top - h / 2 + title.height, color=MUTED, align="center")
+        draw_fitted(canvas, hint, center, y - 1 * MM, color=MUTED, align="center")
         return
     canvas.setFillColor(TINT)
     canvas.setStrokeColor(TINT)
@@ -183,20 +183,10 @@ def _side_box(canvas: Canvas, ctx: content.PageContext) -> None:
     inner = w - 8 * MM
     y = top - 4 * MM
     y = draw_fitted(canvas, fit("TESLİM", BOLD, 8.5, inner, field="teslim"), left + 4 * MM, y, color=ACCENT)
-    parts = "NÜSHA 1 + NÜSHA 2"
-    if ctx.track is Track.AILE_HEKIMI:
-        parts += " + banka dekontu"
-    body = (
-        f"{parts}, E-imza Kurum Yetkilisine elden teslim edilir. "
-        "Bu sayfayı üç katlayıp pencereli zarfta da teslim edebilirsiniz."
-    )
-    note = fit(body, REGULAR, 8.5, inner, min_size=7, max_lines=5, field="teslim", shrink=False)
+    body, fee = content.side_box(ctx)
+    note = fit(body, REGULAR, 8.5, inner, min_size=7, max_lines=6, field="teslim", shrink=False)
     y = draw_fitted(canvas, note, left + 4 * MM, y - 1.5 * MM, color=INK)
     y = draw_fitted(canvas, fit("ÜCRET", BOLD, 8.5, inner), left + 4 * MM, y - 3 * MM, color=ACCENT)
-    if ctx.track is Track.AILE_HEKIMI:
-        fee = f"{content.total_text(ctx.profile)}, havale/EFT ile; ayrıntılar ödeme sayfasında."
-    else:
-        fee = "Kurumunuzca karşılanır."
     fee_fit = fit(fee, REGULAR, 8.5, inner, min_size=7, max_lines=2, field="ücret", shrink=False)
     draw_fitted(canvas, fee_fit, left + 4 * MM, y - 1.5 * MM, color=INK)
 
@@ -207,8 +197,8 @@ def _no_posting_note(canvas: Canvas, ctx: content.PageContext) -> None:
     top = y_top(WINDOW_TOP)
     w = RIGHT - left
     inner = w - 10 * MM
-    title = fit("POSTALAMA GEREKMEYEBİLİR", BOLD, 10, inner, field="not")
-    note = content.OTHER_DEVICE_NOTE.format(phone=ctx.profile.kamusm_phone)
+    title = fit(content.say(ctx, "side.no_post"), BOLD, 10, inner, min_size=8, max_lines=2, field="not")
+    note = content.say(ctx, "step.no_post.bireysel")
     body = fit(note, REGULAR, 9, inner, min_size=7, max_lines=6, field="not", shrink=False)
     h = title.height + body.height + 12 * MM
     canvas.setFillColor(TINT)
@@ -301,7 +291,16 @@ def _steps(canvas: Canvas, ctx: content.PageContext, top: float, limit: float) -
     y0 = section_title(canvas, "SIRADAKİ ADIMLAR", top - 4 * MM)
     indent = 9 * MM
     steps = content.next_steps(ctx)
-    for size, gap in ((9.5, 3.0), (9.0, 2.2), (8.5, 1.6), (8.0, 1.2)):
+    for size, gap in (
+        (9.5, 3.0),
+        (9.0, 2.2),
+        (8.5, 1.6),
+        (8.0, 1.2),
+        (7.5, 1.0),
+        (7.0, 0.8),
+        (6.5, 0.6),
+        (6.0, 0.5),
+    ):
         fitted = [
             fit(
                 step,

@@ -1,4 +1,9 @@
-"""The built-in "Nitelikli Elektronik Sertifika Başvuru Formu ve Taahhütnamesi" (one A4 page), with reportlab.
+"""A demo form for the form engine (one A4 page, reportlab): NOT the e-imza application form.
+
+formkit once printed this page as "the application form"; the paper an applicant signs is the printout
+the Kamu SM system gives (issue 11), so packets no longer carry it (they carry `packet.datasheet`). It
+stays as the source of `assets/forms/nes-basvuru-formu.pdf`, the fillable template that the form engine's
+tests, `formkit fields` and `formkit fill` use as an example; its own title says it is no application form.
 
 The layout is data (`FORM_FIELDS` plus the static cells below), computed once at import. `draw_form` draws the
 grid, the Turkish labels and either the values (fast path used by packets: text laid out by `textfit`, no
@@ -23,8 +28,8 @@ from formkit.pdf import fonts, textfit
 PAGE_W, PAGE_H = A4
 MARGIN_X = 42.0
 CONTENT_W = PAGE_W - 2 * MARGIN_X
-TITLE_LINES = ("NİTELİKLİ ELEKTRONİK SERTİFİKA", "BAŞVURU FORMU VE TAAHHÜTNAMESİ")
-DECLARATION = "Bu formda verdiğim bilgilerin doğru ve eksiksiz olduğunu beyan ederim."
+TITLE_LINES = ("ÖRNEK FORM (FORMKIT FORM MOTORU)", "BAŞVURU FORMU DEĞİLDİR, KAMU SM'YE VERİLMEZ")
+DECLARATION = "Bu sayfa form doldurma denemesi içindir; e-imza başvurusunda kullanılmaz."
 COPY_FIELD = "nusha"
 
 INK = Color(0.05, 0.11, 0.33)  # filled-in values: dark blue, like a good pen
@@ -169,7 +174,7 @@ def _build() -> tuple[tuple[FormField, ...], tuple[_Cell, ...], tuple[_Bar, ...]
     date_w = CONTENT_W * 0.36
     cells.append(_Cell("Tarih", (x0, y - sign_h, date_w, sign_h), "gg.aa.yyyy"))
     fields.append(FormField("tarih", "Tarih", (x0 + 5, y - 13 - 22, date_w - 10, 22), "text", (), 10))
-    cells.append(_Cell("Islak İmza", (x0 + date_w, y - sign_h, CONTENT_W - date_w, sign_h), "mavi kalemle"))
+    cells.append(_Cell("Islak İmza", (x0 + date_w, y - sign_h, CONTENT_W - date_w, sign_h)))
     fields.append(
         FormField(
             "islak_imza",
@@ -316,7 +321,8 @@ def _draw_static(canvas: Any, regular: str, bold: str) -> None:
     canvas.drawCentredString(
         mid,
         _MARKS["note_y"],
-        "Formu okunaklı ve eksiksiz doldurunuz. Kart, 3. bölümdeki teslimat adresine kargo ile gönderilir.",
+        "Örnek form: formkit fill ile AcroForm doldurmayı denemek için. "
+        "İmzalanacak form Kamu SM sisteminin çıktısıdır.",
     )
     # Section bars.
     for b in _BARS:
@@ -370,7 +376,7 @@ def _draw_static(canvas: Any, regular: str, bold: str) -> None:
     canvas.setLineWidth(0.4)
     canvas.line(x0, 40, x0 + CONTENT_W, 40)
     canvas.setFont(regular, 6.5)
-    canvas.drawString(x0, 30, "Nitelikli Elektronik Sertifika Başvuru Formu ve Taahhütnamesi")
+    canvas.drawString(x0, 30, "formkit örnek form şablonu (başvuru formu değildir)")
     canvas.drawRightString(x0 + CONTENT_W, 30, "Sayfa 1 / 1")
 
 

@@ -32,7 +32,7 @@ from formkit.pdf.layout import (
     text,
     width,
 )
-from formkit.turkish import format_amount, format_date, group_iban, upper
+from formkit.turkish import format_amount, group_iban, upper
 
 LABEL_W = 34 * MM
 
@@ -68,30 +68,29 @@ def draw_payment(canvas: Canvas, ctx: content.PageContext, *, stale_fees: bool) 
     y = _description(canvas, ctx, y)
 
     notes = [
-        "Dekontu başvuru formuna iliştirin: iki nüshayı dekontla birlikte E-imza Kurum Yetkilisine "
-        "teslim edin. Dekontsuz başvuru işleme alınmaz.",
-        f"Tutar {format_date(profile.fees.valid_from)} tarihli bilgilere göredir; ödemeden önce güncel "
-        f"tutarı {profile.urls.fees or 'Kamu SM'} adresinden kontrol edin.",
+        content.receipt_text(ctx),
+        content.say(ctx, "payment.letter"),
+        content.say(ctx, "fee.date"),
     ]
     if stale_fees:
-        notes.append("DİKKAT: Bu tarihten sonra Kamu SM ücretleri değişti; tutar güncel olmayabilir.")
-    notes.append(
-        "Bu sayfada T.C. kimlik numaranızın tamamı yer alır: yalnızca ödeme için kullanın, "
-        "başkalarıyla paylaşmayın."
-    )
+        notes.append(content.say(ctx, "fee.stale"))
+    notes.append(content.say(ctx, "payment.tc_note"))
+    strong = {notes[0], *(notes[3:4] if stale_fees else ())}
+    warning = notes[3] if stale_fees else None
     y -= 5 * MM
     for note in notes:
-        bold = note.startswith(("Dekontu", "DİKKAT"))
+        bold = note in strong
         fitted = fit(note, BOLD if bold else REGULAR, 9.5, CONTENT_W - 7 * MM, min_size=8, max_lines=3)
-        canvas.setFillColor(STAMP_RED if note.startswith("DİKKAT") else ACCENT)
+        canvas.setFillColor(STAMP_RED if note == warning else ACCENT)
         canvas.rect(LEFT, y - fitted.height + 1, 1.4 * MM, fitted.height - 1, stroke=0, fill=1)
         y = draw_fitted(canvas, fitted, LEFT + 5 * MM, y, color=INK) - 3.5 * MM
-    y = _receipt_area(canvas, y - 2 * MM)
+    if profile.procedure.receipt == "paper":  # the receipt goes with the forms: room to staple it
+        y = _receipt_area(canvas, ctx, y - 2 * MM)
     if y < BOTTOM_LIMIT:
         raise FitError("ödeme sayfası", "sayfaya sığmıyor")
     footer(
         canvas,
-        f"{profile.name} · Kaynak: İlk Defa E-imza Başvurusu rehberi, {format_date(profile.source_date)}",
+        f"{profile.name} · Talimatların kaynakları: formkit profile show",
         f"Paket no {ctx.ref} · Ödeme",
     )
 
@@ -139,16 +138,13 @@ def _description(canvas: Canvas, ctx: content.PageContext, top: float) -> float:
     canvas.setLineWidth(1.6)
     canvas.roundRect(LEFT, top - height, CONTENT_W, height, 2 * MM, stroke=1, fill=1)
     draw_fitted(canvas, fitted, LEFT + 6 * MM, top - 5 * MM, color=INK)
-    canvas.setFillColor(MUTED)
-    canvas.setFont(REGULAR, 7)
-    canvas.drawRightString(
-        RIGHT - 3 * MM, top - height + 2.2 * MM, "boşluklar ve tireler dahil, harfi harfine"
-    )
+    exact = fit(content.say(ctx, "payment.exact"), REGULAR, 7, CONTENT_W / 2, min_size=6)
+    draw_fitted(canvas, exact, RIGHT - 3 * MM, top - height + 2.2 * MM + 7 * 0.93, color=MUTED, align="right")
     canvas.setStrokeColor(FAINT)
     return top - height
 
 
-def _receipt_area(canvas: Canvas, top: float) -> float:
+def _receipt_area(canvas: Canvas, ctx: content.PageContext, top: float) -> float:
     """A dashed area down to the footer where the bank receipt is stapled; returns its bottom."""
     bottom = BOTTOM_LIMIT
     height = top - bottom
@@ -159,10 +155,10 @@ def _receipt_area(canvas: Canvas, top: float) -> float:
     canvas.setDash(4, 3)
     canvas.roundRect(LEFT, bottom, CONTENT_W, height, 3 * MM, stroke=1, fill=0)
     canvas.setDash()
-    canvas.setFillColor(MUTED)
-    canvas.setFont(BOLD, 10)
     center = LEFT + CONTENT_W / 2
-    canvas.drawCentredString(center, bottom + height / 2 + 4, "BANKA DEKONTUNU BURAYA İLİŞTİRİN")
-    canvas.setFont(REGULAR, 8.5)
-    canvas.drawCentredString(center, bottom + height / 2 - 10, "zımbalayın ya da yapıştırın")
+    inner = CONTENT_W - 10 * MM
+    title = fit(content.say(ctx, "payment.staple"), BOLD, 10, inner, min_size=8, max_lines=2)
+    hint = fit(content.say(ctx, "payment.staple_hint"), REGULAR, 8.5, inner, min_size=7, max_lines=2)
+    y = draw_fitted(canvas, title, center, bottom + height / 2 + title.height, color=MUTED, align="center")
+    draw_fitted(canvas, hint, center, y - 1 * MM, color=MUTED, align="center")
     return bottom

@@ -34,6 +34,7 @@ from formkit.web.fields import (
     TEXT_FIELDS,
     TRACK_FIELD,
     track_choices,
+    web_texts,
 )
 from formkit.web.security import (
     CSRF_FIELD,
@@ -129,6 +130,7 @@ def create_app(
             upload_label=UPLOAD_LABEL,
             upload_limit_mb=MAX_UPLOAD_BYTES // (1024 * 1024),
             tracks=service.tracks,
+            texts=web_texts(service.profile),
             track_field=TRACK_FIELD,
             device_field=DEVICE_FIELD,
             device_checked=DEVICE_CHECKED,

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from formkit.model import Profile, Track
-from formkit.turkish import format_amount, format_date
+from formkit.packet.content import profile_values
 
 
 @dataclass(frozen=True)
@@ -74,8 +74,7 @@ TEXT_FIELDS: tuple[WebField, ...] = (
     WebField(
         "adres",
         "Teslimat adresi",
-        "Kartınız kargoyla bu adrese gelir: mahalle, cadde/sokak, bina no, daire. "
-        "Adresi eksik formlar onaylanmaz.",
+        "Mahalle, cadde/sokak, bina no, daire.",  # the page shows the profile's web.address sentence
         type="textarea",
         autocomplete="street-address",
         maxlength=300,
@@ -113,31 +112,24 @@ class TrackChoice:
 
 
 def track_choices(profile: Profile) -> tuple[TrackChoice, ...]:
-    """The three tracks in a sentence each (who pays, where the form goes), with the profile's facts."""
-    officer = ", ".join((*profile.officer.organisation, *profile.officer.lines)) or profile.officer.name
-    fee = format_amount(profile.fees.total, profile.fees.currency)
-    fee_parts = " + ".join(
-        f"{item.name} {format_amount(item.amount, profile.fees.currency)}" for item in profile.fees.items
+    """The three tracks in a sentence each (who pays, where the form goes): the profile's sentences."""
+    titles = {
+        Track.KURUM: "Yönetici veya doktor (kurum öder)",
+        Track.AILE_HEKIMI: "Aile hekimi (ücreti kendiniz havaleyle ödersiniz)",
+        Track.BIREYSEL: "Bireysel başvuru (kişi ödemeli)",
+    }
+    return tuple(
+        TrackChoice(
+            track.value,
+            titles[track],
+            profile.say(f"web.{track.value}", **profile_values(profile, profile.copies_for(track))),
+        )
+        for track in Track
     )
-    return (
-        TrackChoice(
-            Track.KURUM.value,
-            "Yönetici veya doktor (kurum öder)",
-            f"Formun imzalı 2 nüshasını şu birime teslim edersiniz: {profile.officer.name}, {officer}. "
-            "Ücreti kurum karşılar (aile hekimleri hariç).",
-        ),
-        TrackChoice(
-            Track.AILE_HEKIMI.value,
-            "Aile hekimi (ücreti kendiniz havaleyle ödersiniz)",
-            f"Ücreti ({fee}: {fee_parts}; {format_date(profile.fees.valid_from)} tarihli tutar) "
-            f"kendiniz {profile.bank.bank} hesabına havale eder, dekontu formun imzalı 2 nüshasıyla "
-            f"birlikte aynı birime ({profile.officer.name}) teslim edersiniz.",
-        ),
-        TrackChoice(
-            Track.BIREYSEL.value,
-            "Bireysel başvuru (kişi ödemeli)",
-            f"Başvuruyu {profile.urls.online_islemler} üzerinden (İLK BAŞVURU) yaparsınız; başka "
-            f"marka e-imza cihazınız yoksa ıslak imzalı 1 nüshayı {profile.kamusm.name} adresine "
-            "postalarsınız. Ücreti, formunuz oraya ulaşıp ekranda göründükten sonra çevrim içi ödersiniz.",
-        ),
-    )
+
+
+def web_texts(profile: Profile) -> dict[str, str]:
+    """The page's instruction sentences, from the profile: lead, device and address hints, and `printout`
+    (how to get the Kamu SM printout and what uploading it changes; for the upload field)."""
+    values = profile_values(profile, profile.copies)
+    return {key: profile.say(f"web.{key}", **values) for key in ("lead", "device", "address", "printout")}
