@@ -5,7 +5,8 @@
 A hyperfine-like loop: a few warm-up runs (file cache), then `--runs` timed runs of
 `python -m cli fill TEMPLATE --data values.json -o out.pdf`; prints min, median and mean. Also prints the
 import time of the modules one fill loads (`python -X importtime`, top entries), to see where start-up goes.
-The machine is shared: run it at a quiet moment and report the minimum and the median together.
+The machine is shared: run it at a quiet moment and report the minimum and the median together; the CPU
+time (user + system) of each process is printed too, as it depends less on what else runs.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -52,12 +54,15 @@ def main() -> None:
         if args.editable:
             command.append("--editable")
         env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "0"}
-        times = []
+        times, cpu = [], []
         for i in range(args.warmup + args.runs):
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
             start = time.perf_counter()
             subprocess.run(command, cwd=ROOT, env=env, check=True, capture_output=True)
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
             if i >= args.warmup:
                 times.append(time.perf_counter() - start)
+                cpu.append(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
         importtime = subprocess.run(
             [sys.executable, "-X", "importtime", *command[1:]],
             cwd=ROOT,
@@ -69,6 +74,9 @@ def main() -> None:
     label = "formkit fill --editable" if args.editable else "formkit fill"
     median, mean = statistics.median(ms), statistics.mean(ms)
     print(f"{label}: {len(ms)} runs, min {min(ms):.0f} ms, median {median:.0f} ms, mean {mean:.0f} ms")
+    cpu_ms = [t * 1000 for t in cpu]
+    cpu_median = statistics.median(cpu_ms)
+    print(f"CPU time (user+sys) of the process: min {min(cpu_ms):.0f} ms, median {cpu_median:.0f} ms")
     rows = []
     for line in importtime.splitlines():
         parts = line.split("|")

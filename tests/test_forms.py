@@ -6,7 +6,7 @@ import contextlib
 import importlib.util
 import io
 import random
-import time
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -284,16 +284,18 @@ def test_signed_template_warns() -> None:
 
 def test_caps_and_time_limit(monkeypatch: pytest.MonkeyPatch) -> None:
     data = asset("forms", "nes-basvuru-formu.pdf").read_bytes()
-    load = forms.Template._load
+    release = threading.Event()
+    opened = forms.open_template
 
-    def slow_load(self: forms.Template, raw: bytes) -> None:  # a parse that outlasts the limit, whatever
-        time.sleep(0.5)  # the machine's speed (a 1 µs limit raced a warm, fast parse)
-        load(self, raw)
+    def stuck(raw: bytes, source: str) -> Any:  # a parse that cannot end before the time limit (no timing)
+        release.wait(30)
+        return opened(raw, source)
 
-    monkeypatch.setattr(forms.Template, "_load", slow_load)
-    with pytest.raises(TemplateError, match="saniye"):
-        forms.Template(data, source="yavaş.pdf", time_limit=0.05)
-    monkeypatch.setattr(forms.Template, "_load", load)
+    with monkeypatch.context() as patch:
+        patch.setattr(forms, "open_template", stuck)
+        with pytest.raises(TemplateError, match="saniye"):
+            forms.Template(data, source="yavaş.pdf", time_limit=0.01)
+    release.set()
     monkeypatch.setattr(forms, "MAX_BYTES", 1000)
     with pytest.raises(TemplateError, match="çok büyük"):
         forms.Template.from_path(asset("forms", "nes-basvuru-formu.pdf"))

@@ -81,7 +81,8 @@ def build(
 ) -> bytes:
     """A one-page PDF with `widgets` in the page's /Annots; /AcroForm /Fields holds `listed`.
 
-    `listed` items are indexes into `widgets` or dictionaries (fields on no page); `extra` objects are added
+    `listed` items are indexes into `widgets`, dictionaries (fields on no page) or (name, indexes): a parent
+    listing widgets as kids that do not point back to it; `extra` objects are added
     to the file without being on a page (parents that /Parent entries point to).
     """
     writer = PdfWriter()
@@ -93,9 +94,17 @@ def build(
     page[_name("/Annots")] = ArrayObject(refs)
     for obj in extra:
         writer._add_object(obj)
-    fields = ArrayObject(
-        refs[item] if isinstance(item, int) else writer._add_object(item) for item in (listed or [])
-    )
+    fields = ArrayObject()
+    for item in listed or []:
+        if isinstance(item, int):
+            fields.append(refs[item])
+        elif isinstance(item, tuple):  # (name, widget indexes): a parent whose kids do not point back
+            name, kids = item
+            parent = DictionaryObject({_name("/T"): TextStringObject(name)})
+            parent[_name("/Kids")] = ArrayObject(refs[k] for k in kids)
+            fields.append(writer._add_object(parent))
+        else:
+            fields.append(writer._add_object(item))
     helv = DictionaryObject(
         {
             _name("/Type"): _name("/Font"),
@@ -130,11 +139,16 @@ TINY = (40.0, 150.0, 60.0, 154.0)  # 20 × 4 pt: nothing readable fits
 NORMAL = (40.0, 100.0, 260.0, 122.0)
 
 
+NARROW = (300.0 - 60.0, 250.0, 300.0 - 38.0, 264.0)  # 22 × 14 pt: a box for a day or a month
+
+
 def test_small_fields_are_filled_as_viewers_fill_them() -> None:
-    pdf = build([text_widget(SMALL, "küçük")], [0])
+    pdf = build(
+        [text_widget(SMALL, "küçük"), text_widget(NARROW, "gün", DA=TextStringObject("/Helv 12 Tf"))], [0, 1]
+    )
     template = forms.Template.from_bytes(pdf)
-    flat = template.fill({"küçük": "Işığ Çöğ 1040"})  # strict: it fits now
-    assert text_in(flat, SMALL) == "IşığÇöğ1040"
+    flat = template.fill({"küçük": "Işığ Çöğ 1040", "gün": "Ömü4"})  # strict: both fit now
+    assert text_in(flat, SMALL) == "IşığÇöğ1040" and text_in(flat, NARROW) == "Ömü4"
     editable = template.fill({"küçük": "Işığ Çöğ 1040"}, flatten=False)
     assert PdfReader(io.BytesIO(editable)).get_fields()["küçük"]["/V"] == "Işığ Çöğ 1040"
 
@@ -180,6 +194,9 @@ def test_one_name_twice_and_an_orphan_widget_make_one_field() -> None:
         w[_name("/Ff")] = NumberObject(49152)
     orphan = text_widget((0, 0, 100, 20), "ad")  # the same name on no page, listed first
     pdf = build([a, b, text_widget(NORMAL, "ad")], [orphan, 2], extra=[])
+    # the same, with both listed as kids of a parent "Group1" they do not point back to (issue 15096)
+    twice = forms.Template.from_bytes(build([a, b], [("Group1", [0, 1])]))
+    assert [(f.name, f.on_states) for f in twice.fields] == [("Group1", ("A", "B"))]
     del writer
     template = forms.Template.from_bytes(pdf)
     by_name = {f.name: f for f in template.fields}
@@ -254,3 +271,127 @@ def test_damaged_streams_are_repaired_or_refused_never_copied() -> None:
                 zlib.decompress(obj._data)  # every copied Flate stream decodes strictly
                 flate += 1
         assert flate > 3
+
+
+def _cjk_font() -> bytes:
+    """A tiny TrueType font with two CJK glyphs (boxes) that DejaVu Sans does not have; embedding allowed."""
+    from fontTools.fontBuilder import FontBuilder
+    from fontTools.pens.ttGlyphPen import TTGlyphPen
+
+    def box() -> Any:
+        pen = TTGlyphPen(None)
+        pen.moveTo((100, 0))
+        pen.lineTo((100, 700))
+        pen.lineTo((900, 700))
+        pen.lineTo((900, 0))
+        pen.closePath()
+        return pen.glyph()
+
+    names = [".notdef", "space", "uni65E5", "uni672C"]
+    fb = FontBuilder(1000, isTTF=True)
+    fb.setupGlyphOrder(names)
+    fb.setupCharacterMap({0x20: "space", 0x65E5: "uni65E5", 0x672C: "uni672C"})
+    fb.setupGlyf({".notdef": box(), "space": TTGlyphPen(None).glyph(), "uni65E5": box(), "uni672C": box()})
+    fb.setupHorizontalMetrics({n: (1000, 0) for n in names})
+    fb.setupHorizontalHeader(ascent=800, descent=-200)
+    fb.setupNameTable({"familyName": "FormkitTestCJK", "styleName": "Regular"})
+    fb.setupOS2(fsType=0, sTypoAscender=800, sTypoDescender=-200, usWinAscent=800, usWinDescent=200)
+    fb.setupPost()
+    out = io.BytesIO()
+    fb.save(out)
+    return out.getvalue()
+
+
+def test_a_character_dejavu_lacks_is_drawn_in_the_forms_own_font() -> None:
+    writer = PdfWriter()
+    page = writer.add_blank_page(300, 300)
+    font_file = StreamObject()
+    font_file.set_data(_cjk_font())
+    descriptor = DictionaryObject(
+        {
+            _name("/Type"): _name("/FontDescriptor"),
+            _name("/FontName"): _name("/FormkitTestCJK"),
+            _name("/Flags"): NumberObject(4),
+            _name("/FontFile2"): writer._add_object(font_file),
+        }
+    )
+    font = DictionaryObject(
+        {
+            _name("/Type"): _name("/Font"),
+            _name("/Subtype"): _name("/TrueType"),
+            _name("/BaseFont"): _name("/FormkitTestCJK"),
+            _name("/FontDescriptor"): writer._add_object(descriptor),
+        }
+    )
+    jp = TextStringObject("/JP 10 Tf 0 g")
+    prefilled = text_widget(NARROW, "önceden", DA=jp, V=TextStringObject("本日"))  # the form's own value
+    fields = [text_widget(NORMAL, "ad"), text_widget(SMALL, "not", DA=jp), prefilled]
+    refs = [writer._add_object(w) for w in fields]
+    page[_name("/Annots")] = ArrayObject(refs)
+    writer._root_object[_name("/AcroForm")] = DictionaryObject(
+        {
+            _name("/Fields"): ArrayObject(refs),
+            _name("/DR"): DictionaryObject(
+                {_name("/Font"): DictionaryObject({_name("/JP"): writer._add_object(font)})}
+            ),
+        }
+    )
+    buf = io.BytesIO()
+    writer.write(buf)
+    template = forms.Template.from_bytes(buf.getvalue())
+    result = template.fill_partial({"ad": "Ayşe", "not": "日本"})
+    assert result.problems == ()
+    assert text_in(result.pdf, SMALL) == "日本" and text_in(result.pdf, NORMAL) == "Ayşe"
+    assert text_in(result.pdf, NARROW) == "本日"  # flattening keeps the form's own value, in its font
+    # a character neither DejaVu nor the form's font has is still reported, for its field only
+    result = template.fill_partial({"ad": "Ayşe", "not": "日本語"})
+    assert [p.field for p in result.problems] == ["not"]
+
+
+def test_a_value_for_a_hidden_field_is_reported_when_flattening() -> None:
+    hidden = text_widget(SMALL, "gizli", F=NumberObject(2))  # /F Hidden: no viewer shows or prints it
+    template = forms.Template.from_bytes(build([text_widget(NORMAL, "ad"), hidden], [0, 1]))
+    result = template.fill_partial({"ad": "Ayşe", "gizli": "Çağrı"})
+    assert [p.field for p in result.problems] == ["gizli"] and "görünmez" in result.problems[0].message
+    editable = template.fill_partial({"ad": "Ayşe", "gizli": "Çağrı"}, flatten=False)
+    assert editable.problems == ()  # the value is kept in the field, where a viewer can show it
+    assert PdfReader(io.BytesIO(editable.pdf)).get_fields()["gizli"]["/V"] == "Çağrı"
+
+
+def test_flags_that_are_not_numbers_do_not_refuse_the_form() -> None:
+    odd = text_widget(NORMAL, "ad", F=_name("/Print"), Ff=TextStringObject("4096"), MaxLen=FloatObject(-3))
+    template = forms.Template.from_bytes(build([odd], [0]))
+    assert text_in(template.fill({"ad": "Ayşe"}), NORMAL) == "Ayşe"
+
+
+def test_a_fields_entry_of_the_wrong_type_is_skipped_and_page_widgets_still_found() -> None:
+    reader = PdfReader(io.BytesIO(build([text_widget(NORMAL, "ad")], [0])))
+    writer = PdfWriter(clone_from=reader)
+    writer._root_object["/AcroForm"][_name("/Fields")] = NumberObject(7)  # damaged: not an array
+    buf = io.BytesIO()
+    writer.write(buf)
+    template = forms.Template.from_bytes(buf.getvalue())
+    assert [f.name for f in template.fields] == ["ad"]
+    assert text_in(template.fill({"ad": "Ayşe"}), NORMAL) == "Ayşe"
+    editable = template.fill({"ad": "Ayşe"}, flatten=False)
+    assert PdfReader(io.BytesIO(editable)).get_fields()["ad"]["/V"] == "Ayşe"
+
+
+def test_a_damaged_stream_in_a_filter_chain_is_repaired_too() -> None:
+    data = asset("forms", "nes-basvuru-formu.pdf").read_bytes()
+    at = data.index(b"stream\n", data.index(b"/Filter [ /ASCII85Decode /FlateDecode ]")) + 7
+    middle = at + 600  # inside its 1772 bytes: valid ASCII85 characters, wrong compressed data
+    damaged = data[:middle] + b"!!!!!!!!!!" + data[middle + 10 :]
+    try:
+        template = forms.Template.from_bytes(damaged)
+    except TemplateError as exc:
+        assert "bozuk" in exc.message
+        return
+    assert any("bozuk akış onarıldı" in w for w in template.warnings)
+    out = PdfReader(io.BytesIO(template.fill({"ad": "Ayşe"}, flatten=False)), strict=True)
+    for num in out.xref[0]:
+        obj = out.get_object(num)
+        if isinstance(obj, StreamObject) and "/ASCII85Decode" in str(obj.get("/Filter")):
+            from pypdf.filters import ASCII85Decode
+
+            zlib.decompress(ASCII85Decode.decode(obj._data))  # strictly decodable, or not copied at all

@@ -13,6 +13,7 @@ import io
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
+from formkit.acroform.formfonts import FormFonts
 from formkit.acroform.tree import Field, PageBox
 from formkit.acroform.values import ButtonValue, Entry, TextValue, layout
 from formkit.pdf import fastdraw, fonts, textfit
@@ -65,13 +66,19 @@ class Overlay:
 
 
 def draw(
-    entries: list[Entry], fields: Mapping[str, Field], pages: tuple[PageBox, ...], *, with_defaults: bool
+    entries: list[Entry],
+    fields: Mapping[str, Field],
+    pages: tuple[PageBox, ...],
+    *,
+    with_defaults: bool,
+    form_fonts: FormFonts | None = None,
 ) -> Overlay:
     """Everything to draw, per template page; `with_defaults` (flattening) keeps the template's own values."""
     items: list[Entry] = list(entries)
     if with_defaults:
         planned = {e.field.info.name for e in entries}
-        items.extend(_defaults(f for name, f in fields.items() if name not in planned and f.current))
+        todo = (f for name, f in fields.items() if name not in planned and f.current)
+        items.extend(_defaults(todo, form_fonts))
     with_bold = any(
         laid.fitted is not None and laid.fitted.font == fonts.BOLD
         for e in items
@@ -122,14 +129,14 @@ def draw(
     return Overlay(pdf=_reportlab_overlay(draws, order, pages), order=order)
 
 
-def _defaults(fields: Iterable[Field]) -> list[Entry]:
+def _defaults(fields: Iterable[Field], form_fonts: FormFonts | None) -> list[Entry]:
     """The values the template itself shows (a value that does not fit is left out, as before)."""
     out: list[Entry] = []
     for f in fields:
         if f.info.type in ("text", "choice"):
             shown = f.display(f.current) if f.info.type == "choice" else f.current
             try:
-                laid = tuple(layout(f, w, shown) for w in f.widgets)
+                laid = tuple(layout(f, w, shown, form_fonts) for w in f.widgets)
             except textfit.NoFit:
                 continue
             out.append(TextValue(f, f.current, laid))

@@ -17,7 +17,7 @@ from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObj
 
 from formkit.acroform.appearance import Overlay, overlay_objects
 from formkit.acroform.streams import StreamCheck
-from formkit.acroform.tree import FieldTree, Key, Widget, get
+from formkit.acroform.tree import FieldTree, Key, Widget, get, get_list
 from formkit.acroform.values import Entry, TextValue
 from formkit.pdf import textfit
 from formkit.pdf import writer as pdfout
@@ -43,12 +43,13 @@ class EditableOutput:
             kept = DictionaryObject({k: v for k, v in names.items() if k != "/JavaScript"})
             catalog[NameObject("/Names")] = kept
         acro = get(root, "/AcroForm")
+        acro = acro if isinstance(acro, DictionaryObject) else None
         if acro is not None or tree.extra_roots:
             form = DictionaryObject(
                 {k: v for k, v in (acro or {}).items() if k not in ("/NeedAppearances", "/XFA")}
             )
             if tree.extra_roots:
-                listed = list(get(acro, "/Fields") or [])
+                listed = get_list(get(acro, "/Fields"))
                 extra = [IndirectObject(num, gen, reader) for num, gen in tree.extra_roots]
                 form[NameObject("/Fields")] = ArrayObject([*listed, *extra])
             catalog[NameObject("/AcroForm")] = form

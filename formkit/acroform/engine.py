@@ -34,6 +34,7 @@ from formkit import jsonload
 from formkit.acroform import appearance, values
 from formkit.acroform.editable import EditableOutput
 from formkit.acroform.flat import FlatOutput
+from formkit.acroform.formfonts import FormFonts, embedded_truetype
 from formkit.acroform.streams import StreamCheck
 from formkit.acroform.tree import Field, FieldInfo, PageBox, read_fields
 from formkit.errors import InputError, TemplateError, ValidationError
@@ -145,6 +146,7 @@ class Template:
         self.page_count = len(tree.pages)
         self._pages = tree.pages
         self._fields = tree.fields
+        self._form_fonts = FormFonts(embedded_truetype(tree.dr_fonts))
         self.fields = tuple(f.info for f in tree.fields.values())
         self.warnings = tuple(notes)
 
@@ -159,10 +161,12 @@ class Template:
 
         With `strict`, any problem raises ValidationError (one Problem per field) and nothing is written.
         """
-        entries, problems = values.plan(self._fields, record)
+        entries, problems = values.plan(self._fields, record, self._form_fonts, flatten=flatten)
         if strict and problems:
             raise ValidationError(problems)
-        overlay = appearance.draw(entries, self._fields, self._pages, with_defaults=flatten)
+        overlay = appearance.draw(
+            entries, self._fields, self._pages, with_defaults=flatten, form_fonts=self._form_fonts
+        )
         pdf = self._flat.write(overlay) if flatten else self._edit.write(entries, overlay)
         return FillResult(pdf, tuple(problems), len(entries))
 

@@ -14,7 +14,7 @@ from pypdf.generic import ArrayObject, DictionaryObject, NameObject, NumberObjec
 
 from formkit.acroform.appearance import Overlay, overlay_objects
 from formkit.acroform.streams import StreamCheck
-from formkit.acroform.tree import PageBox, get, is_widget
+from formkit.acroform.tree import PageBox, get, get_list, is_widget
 from formkit.pdf import writer as pdfout
 
 __all__ = ["FlatOutput"]
@@ -50,7 +50,7 @@ class FlatOutput:
             self.page_nums.append(num)
             d = DictionaryObject({k: v for k, v in page.items() if k not in ("/Parent", "/Annots", "/AA")})
             d[NameObject("/Parent")] = pdfout.Ref(pages_num)
-            annots = [a for a in (get(page, "/Annots") or []) if not is_widget(a)]
+            annots = [a for a in (get_list(get(page, "/Annots"))) if not is_widget(a)]
             if annots:
                 d[NameObject("/Annots")] = ArrayObject(annots)
             page_dicts.append(d)

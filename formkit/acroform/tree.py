@@ -119,6 +119,7 @@ class Field:
     current: str  # the template's own /V (text) or on-state (buttons)
     choices: tuple[tuple[str, str], ...] = ()  # /Opt as (export value, display text)
     also: tuple[Key, ...] = ()  # further terminal dictionaries of the same name (their /V is set too)
+    da_font: str = ""  # the /DA font's resource name in /DR (the form's own font, a glyph fallback)
 
     def display(self, value: str) -> str:
         """What a choice shows for a value: the display text of an (export, display) option."""
@@ -149,6 +150,7 @@ class FieldTree:
     pages: tuple[PageBox, ...]
     notes: tuple[str, ...]  # warnings for the user (JavaScript, usage rights, signed, XFA)
     extra_roots: tuple[Key, ...]  # field roots found only from page /Annots (editable output lists them)
+    dr_fonts: Any = None  # /AcroForm /DR /Font (the form's own fonts)
 
 
 def read_fields(reader: PdfReader, source: str) -> FieldTree:
@@ -163,30 +165,30 @@ def read_fields(reader: PdfReader, source: str) -> FieldTree:
     pages = tuple(
         PageBox(
             tuple(float(v) for v in page.mediabox),  # type: ignore[arg-type]
-            int(get(page, "/Rotate", 0) or 0),
+            number(get(page, "/Rotate")),
         )
         for page in reader.pages
     )
     walker = _Walker(pages, acro)
     for index, page in enumerate(reader.pages):
-        for annot in get(page, "/Annots") or []:
+        for annot in get_list(get(page, "/Annots")):
             if isinstance(annot, IndirectObject):
                 walker.page_of[(annot.idnum, annot.generation)] = index
-    for ref in get(acro, "/Fields") or []:
+    for ref in get_list(get(acro, "/Fields")):
         walker.walk(ref, "", {}, 0)
     extra = walker.join_orphan_widgets(reader)
     fields = walker.out
     if any(f.info.type == "signature" and f.current for f in fields.values()):
         notes.append("şablon imzalı; doldurmak imzayı geçersiz kılar")
     fillable = {name: f for name, f in fields.items() if f.info.type != "pushbutton"}
-    xfa = acro is not None and "/XFA" in acro
+    xfa = isinstance(acro, DictionaryObject) and "/XFA" in acro
     if not fillable:
         if xfa:
             raise TemplateError(f"{source}: doldurulabilir alan yok: yalnızca XFA formu (XFA desteklenmiyor)")
         raise TemplateError(f"{source}: doldurulabilir alan yok (no fillable fields)")
     if xfa:
         notes.append("şablonda XFA var; yalnızca AcroForm alanları dolduruldu, XFA çıktıda kaldırıldı")
-    return FieldTree(fillable, pages, tuple(notes), extra)
+    return FieldTree(fillable, pages, tuple(notes), extra, get(get(acro, "/DR"), "/Font"))
 
 
 class _Walker:
@@ -198,7 +200,7 @@ class _Walker:
         self.out: dict[str, Field] = {}
         self.seen: set[Key] = set()  # every node reached from /AcroForm /Fields
         self.default_da = text_of(get(acro, "/DA"))
-        self.default_q = int(get(acro, "/Q", 0) or 0)
+        self.default_q = number(get(acro, "/Q"))
         dr_fonts = get(get(acro, "/DR"), "/Font") or {}
         self.bold_names = {
             str(name)[1:] for name in dr_fonts if "Bold" in str(get(get(dr_fonts, name), "/BaseFont", ""))
@@ -225,19 +227,24 @@ class _Walker:
         field_kids = [k for k in kids if isinstance(k, IndirectObject) and get(k, "/T") is not None]
         if field_kids:
             for kid in field_kids:
-                self.walk(kid, name, inh, depth + 1)
+                if get(kid, "/Parent") is not None:
+                    self.walk(kid, name, inh, depth + 1)
+                else:  # listed as a kid but not pointing back (pdf.js issue 15096): a field of its own,
+                    self.walk(
+                        kid, "", {}, depth + 1
+                    )  # named as viewers name it ("Group1", not "Group1.Group1")
             return
         widget_refs = [k for k in kids if isinstance(k, IndirectObject)] or [ref]
         for wref in widget_refs:
             self.seen.add((wref.idnum, wref.generation))
-        self.add(name, key, inh, widget_refs)
+        self.add(name, key, node, inh, widget_refs)
 
     def join_orphan_widgets(self, reader: PdfReader) -> tuple[Key, ...]:
         """Widgets on pages that the /Fields walk did not reach, joined to their fields via /Parent."""
         joined = {w.key for f in self.out.values() for w in f.widgets}
         extra: dict[Key, None] = {}
         for page in reader.pages:
-            for annot in get(page, "/Annots") or []:
+            for annot in get_list(get(page, "/Annots")):
                 if not isinstance(annot, IndirectObject) or not is_widget(annot):
                     continue
                 wkey = (annot.idnum, annot.generation)
@@ -253,25 +260,30 @@ class _Walker:
                     for k in _INHERITED:
                         if isinstance(obj, DictionaryObject) and k in obj:
                             inh[k] = obj[k]
-                self.add(name, (terminal.idnum, terminal.generation), inh, [annot])
+                key = (terminal.idnum, terminal.generation)
+                self.add(name, key, terminal.get_object(), inh, [annot])
                 joined.add(wkey)
                 top = chain[-1]
                 if (top.idnum, top.generation) not in self.seen:
                     extra[(top.idnum, top.generation)] = None
         return tuple(extra)
 
-    def add(self, name: str, key: Key, inh: dict[str, Any], widget_refs: list[IndirectObject]) -> None:
+    def add(
+        self, name: str, key: Key, node: Any, inh: dict[str, Any], widget_refs: list[IndirectObject]
+    ) -> None:
         """A terminal field (or more widgets of one already found under the same name)."""
         if not name:
             return
         ft = inh.get("/FT")
-        ff = int(inh.get("/Ff", 0) or 0)
+        ff = number(inh.get("/Ff"))
         kind = {"/Tx": "text", "/Ch": "choice", "/Sig": "signature"}.get(str(ft), "")
         if ft == "/Btn":
             kind = "pushbutton" if ff & FF_PUSHBUTTON else "radio" if ff & FF_RADIO else "checkbox"
         if not kind:
             return
-        widgets = [self.widget(r) for r in widget_refs]
+        if not isinstance(node, DictionaryObject):
+            return  # a damaged file: the field's dictionary is something else
+        widgets = [self.widget(r) for r in widget_refs if isinstance(r.get_object(), DictionaryObject)]
         old = self.out.get(name)
         if old is not None:
             if old.info.type != kind:
@@ -299,7 +311,7 @@ class _Walker:
             multiline=bool(ff & FF_MULTILINE) and kind == "text",
             readonly=bool(ff & FF_READONLY),
             required=bool(ff & FF_REQUIRED),
-            max_len=int(inh.get("/MaxLen", 0) or 0) if kind == "text" else 0,
+            max_len=max(0, number(inh.get("/MaxLen"))) if kind == "text" else 0,
             comb=bool(ff & FF_COMB) and kind == "text",
             options=tuple(export for export, _ in choices) if kind == "choice" else (),
         )
@@ -310,9 +322,10 @@ class _Walker:
             size=_da_size(da),
             font=fonts.BOLD if _da_font(da) in self.bold_names else fonts.REGULAR,
             color=_da_color(da),
-            align=int(inh.get("/Q", self.default_q) or 0),
+            align=number(inh.get("/Q"), self.default_q),
             current=current,
             choices=choices if kind in ("choice", "radio") else (),
+            da_font=_da_font(da),
         )
 
     def widget(self, ref: IndirectObject) -> Widget:
@@ -328,11 +341,11 @@ class _Walker:
         ap = get(w, "/AP")
         normal = get(ap, "/N")
         states = [str(s)[1:] for s in normal if s != "/Off"] if isinstance(normal, DictionaryObject) else []
-        hidden = bool(int(get(w, "/F", 0) or 0) & F_HIDDEN)
+        hidden = bool(number(get(w, "/F")) & F_HIDDEN)
         rotation = get(get(w, "/MK"), "/R")
         if rotation is None and page >= 0:
             rotation = self.pages[page].rotate
-        turn = int(rotation or 0) % 360
+        turn = number(rotation) % 360
         turn = turn if turn in (90, 180, 270) else 0
         on = states[0] if states else ""
         return Widget(key, page, rect, on, hidden, ap is not None, _frame(w), turn)
@@ -400,6 +413,17 @@ def get_list(value: Any) -> list[Any]:
     return list(value) if isinstance(value, list) else []
 
 
+def number(value: Any, default: int = 0) -> int:
+    """An integer entry (flags, rotation, alignment, length); `default` for anything that is not a number."""
+    value = value.get_object() if isinstance(value, IndirectObject) else value
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return default
+    try:
+        return int(value)
+    except (OverflowError, ValueError):  # inf, nan
+        return default
+
+
 def text_of(value: Any) -> str:
     """A PDF string or name as text."""
     if value is None:
@@ -430,7 +454,7 @@ def has_javascript(reader: PdfReader, root: DictionaryObject) -> bool:
     for page in reader.pages:
         if "/AA" in page:
             return True
-        for annot in get(page, "/Annots") or []:
+        for annot in get_list(get(page, "/Annots")):
             a = annot.get_object()
             if not isinstance(a, DictionaryObject):
                 continue

@@ -8,17 +8,19 @@ fit them (less padding, a smaller minimum size) before a value is reported as no
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from formkit import turkish
+from formkit.acroform.formfonts import FormFonts
 from formkit.acroform.tree import Field, Widget
 from formkit.model import Problem
-from formkit.pdf import textfit
+from formkit.pdf import fonts, textfit
 
 __all__ = ["ButtonValue", "Entry", "Laid", "TextValue", "layout", "plan"]
 
 SMALL_MIN_SIZE = 3.5  # viewers go this small (and smaller) before they clip; below this text is unreadable
 SMALL_PADDING = 1.0
+NARROW = 36.0  # half an inch: boxes narrower than this are "small" too (a day, a month, a check digit)
 
 
 @dataclass(frozen=True)
@@ -49,8 +51,18 @@ class ButtonValue:
 Entry = TextValue | ButtonValue
 
 
-def plan(fields: Mapping[str, Field], values: Mapping[str, str | bool]) -> tuple[list[Entry], list[Problem]]:
-    """What a record changes, and one Problem per value that cannot be used (its field is left as is)."""
+def plan(
+    fields: Mapping[str, Field],
+    values: Mapping[str, str | bool],
+    form_fonts: FormFonts | None = None,
+    *,
+    flatten: bool = False,
+) -> tuple[list[Entry], list[Problem]]:
+    """What a record changes, and one Problem per value that cannot be used (its field is left as is).
+
+    When flattening, a value for a field no widget shows (hidden, or on no page) would change nothing that
+    is printed: it is reported too.
+    """
     problems: list[Problem] = []
     entries: list[Entry] = []
     for name, value in values.items():
@@ -59,6 +71,9 @@ def plan(fields: Mapping[str, Field], values: Mapping[str, str | bool]) -> tuple
             problems.append(Problem(name, "şablonda böyle bir alan yok"))
             continue
         kind = f.info.type
+        if flatten and kind != "signature" and not any(w.shown for w in f.widgets):
+            problems.append(Problem(name, "alan gizli ya da hiçbir sayfada değil; basılan çıktıda görünmez"))
+            continue
         if kind == "signature":
             problems.append(Problem(name, "imza alanı doldurulamaz"))
         elif kind == "checkbox":
@@ -83,7 +98,7 @@ def plan(fields: Mapping[str, Field], values: Mapping[str, str | bool]) -> tuple
             text = _choice_value(f, str(value)) if kind == "choice" else str(value)
             shown = f.display(text) if kind == "choice" else text
             try:
-                laid = tuple(layout(f, w, shown) for w in f.widgets if w.shown)
+                laid = tuple(layout(f, w, shown, form_fonts) for w in f.widgets if w.shown)
             except textfit.NoFit as exc:
                 problems.append(Problem(name, exc.message))
                 continue
@@ -113,10 +128,18 @@ def _choice_value(f: Field, value: str) -> str:
     return value
 
 
-def layout(f: Field, w: Widget, text: str) -> Laid:
-    """`text` laid out in one widget; small fields get a second, viewer-like try. NoFit when nothing fits."""
+def layout(f: Field, w: Widget, text: str, form_fonts: FormFonts | None = None) -> Laid:
+    """`text` laid out in one widget; small fields get a second, viewer-like try. NoFit when nothing fits.
+
+    A value with characters DejaVu Sans lacks is laid out in the form's own font when it has them all.
+    """
     if not text:
         return Laid(w, None)
+    fonts.register()  # (once per process) the bundled fonts, before asking them for glyphs
+    if form_fonts is not None and textfit.missing_glyphs(text, f.font):
+        own = form_fonts.font_for(f.da_font, text)
+        if own is not None:
+            f = replace(f, font=own)
     (x, y, width, height), _ = w.local()
     info = f.info
     comb = info.max_len if info.comb and info.max_len else 0
@@ -125,9 +148,14 @@ def layout(f: Field, w: Widget, text: str) -> Laid:
     except textfit.NoFit:
         if textfit.missing_glyphs(text, f.font) or (info.max_len and len(text) > info.max_len):
             raise
-        if height - 2 * textfit.PADDING >= textfit.MIN_SIZE * textfit.LEADING and not comb:
-            raise  # a field tall enough for the usual minimum size: the value is simply too long
-        # real-world forms have fields under 11 pt tall (US tax forms: all of them): fit as viewers do
+        if (
+            not comb
+            and height - 2 * textfit.PADDING >= textfit.MIN_SIZE * textfit.LEADING
+            and width >= NARROW
+        ):
+            raise  # a field of ordinary size: the value is simply too long for it
+        # real-world forms have fields under 11 pt tall (US tax forms: all of them) and boxes for a day or a
+        # year a few characters wide: fit them as viewers do
         padding = min(SMALL_PADDING, max(0.0, height / 10))
         fitted = _fit(f, text, x, y, width, height, comb, size=0.0, min_size=SMALL_MIN_SIZE, padding=padding)
         return Laid(w, fitted)
