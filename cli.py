@@ -353,8 +353,8 @@ def _applicant_options(func: F) -> F:
     "form_path",
     type=click.Path(dir_okay=False),
     default=None,
-    help="Kamu SM portalının bu kişi için ürettiği (doldurulmuş) PDF; yerleşik form yerine "
-    "iki nüsha olarak kullanılır.",
+    help="Kamu SM sisteminin bu kişi için ürettiği başvuru formu çıktısı (PDF); profilin dediği kadar "
+    "nüsha olarak pakete girer, her sayfa olduğu gibi kalır ve boş bir kenarına nüsha işareti konur.",
 )
 @click.option(
     "-o",
@@ -395,7 +395,11 @@ def packet_command(
         raise _name_options(exc, set(overrides), input_path) from exc
     profile = load_profile(profile_path)
     official = read_official_form(Path(form_path)) if form_path else None
-    packet = build_packet(applicant, profile, official_form=official, editable=editable)
+    packet = build_packet(
+        applicant, profile, official_form=official, editable=editable, official_label=str(form_path)
+    )
+    for warning in packet.warnings:
+        click.echo(f"uyarı: {warning}", err=True)
     click.echo(str(write_packet(packet, Path(out_dir))))
     warn_fees(profile)
 
@@ -464,6 +468,14 @@ class _ProgressLine:
     help="Yerleşik form yerine kullanılacak PDF formu.",
 )
 @click.option(
+    "--forms",
+    "forms_dir",
+    type=click.Path(file_okay=False),
+    default=None,
+    help="Başvuru sahiplerinin Kamu SM portal çıktıları (PDF) klasörü: her dosya, metnindeki "
+    "(yoksa adındaki) T.C. kimlik numarasıyla satırına eşlenir; çıktısı olmayan satıra veri sayfası konur.",
+)
+@click.option(
     "--force",
     is_flag=True,
     help="Klasörde başka bir girdinin ya da profilin paketleri varsa onları silip bu işi yaz.",
@@ -477,6 +489,7 @@ def batch(
     encoding: str | None,
     duplex: bool,
     form_path: str | None,
+    forms_dir: str | None,
     force: bool,
 ) -> None:
     """Listenin (CSV, XLSX, ...) her geçerli satırı için bir paket üretir.
@@ -498,6 +511,7 @@ def batch(
         duplex=duplex,
         force=force,
         official_form=official,
+        forms_dir=Path(forms_dir) if forms_dir else None,
     )
     progress = _ProgressLine()
     try:
@@ -518,9 +532,18 @@ def batch(
             seconds=result.seconds,
         )
     )
+    if forms_dir or result.portal:
+        click.echo(
+            texts.batch_forms_summary(
+                portal=result.portal,
+                profile_form=result.profile_form,
+                data_sheet=result.data_sheet,
+                unpaired=result.unpaired_files,
+            )
+        )
     if result.print_files:
         click.echo(texts.batch_print_files(str(result.print_files[0].parent), len(result.print_files)))
-    if result.invalid or result.failed:
+    if result.invalid or result.failed or result.unpaired_files:
         click.echo(texts.batch_errors_file(str(Path(out_dir) / batches.ERRORS)), err=True)
     warn_fees(profile)
     sys.exit(result.exit_code)

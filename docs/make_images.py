@@ -49,6 +49,38 @@ def save(data: bytes, index: int, name: str) -> None:
     print(OUT / name)
 
 
+def stand_in_printout() -> bytes:
+    """A stand-in for a Kamu SM portal printout (the real layout is Kamu SM's and is not reproduced here):
+    a page of text with the usual margins, saying plainly that it is a sample."""
+    import io
+
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen.canvas import Canvas
+
+    from formkit.pdf import fonts
+
+    regular, bold = fonts.register()
+    buffer = io.BytesIO()
+    canvas = Canvas(buffer, pagesize=A4, invariant=True)
+    width, height = A4
+    canvas.setFont(bold, 14)
+    canvas.drawString(60, height - 90, "ÖRNEK: portal çıktısının yerine geçen bir sayfa")
+    canvas.setFont(regular, 10)
+    lines = [
+        "Bu sayfa README resmi için üretildi; Kamu SM'nin çıktısı değildir.",
+        "Gerçek pakette burada başvuru sahibinin Kamu SM sisteminden aldığı PDF olur,",
+        "her sayfası dokunulmadan; formkit yalnızca boş bir kenara nüsha işaretini koyar.",
+        "",
+        "T.C. Kimlik No: 100******46   Ad Soyad: İlknur IĞDIR   Doğum Yeri: TARSUS",
+    ]
+    for index, line in enumerate(lines):
+        canvas.drawString(60, height - 130 - 16 * index, line)
+    canvas.rect(60, 120, width - 120, height - 300)
+    canvas.showPage()
+    canvas.save()
+    return buffer.getvalue()
+
+
 def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     builder = PacketBuilder(profiles.load())
@@ -57,6 +89,8 @@ def main() -> None:
         if name:
             save(aile, index, f"packet-{name}")
     save(builder.build(example(Track.BIREYSEL)).data, 0, "packet-cover-bireysel.png")
+    portal = PacketBuilder(profiles.load(), official_form=stand_in_printout(), official_label="örnek.pdf")
+    save(portal.build(example(Track.KURUM)).data, 1, "packet-portal-copy.png")
 
 
 if __name__ == "__main__":

@@ -222,6 +222,11 @@ class Profile:
     procedure: Procedure = field(default_factory=Procedure)
     sources: Mapping[str, Source] = field(default_factory=dict, compare=False)
     texts: Mapping[str, Rule] = field(default_factory=dict, compare=False)
+    # [form] template/title/[form.fields]: a province's own AcroForm, filled as the copies when the
+    # applicant gives no portal printout (path resolved against the profile's folder; "" for none)
+    form_template: str = ""
+    form_title: str = ""
+    form_fields: tuple[tuple[str, str], ...] = ()  # (template field, applicant value name)
     path: str = ""  # where it was loaded from ("" for the built-in one)
     fingerprint: str = field(default="", compare=False)  # sha256 of the file's bytes
 

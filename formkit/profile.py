@@ -179,6 +179,8 @@ def describe(profile: Profile) -> str:
     ]
     if profile.urls.fees:
         lines.append(f"  Güncel ücretler:  {profile.urls.fees}")
+    if profile.form_template:
+        lines += ["", "İlin kendi formu:", f"  {profile.form_title} ({profile.form_template})"]
     lines += ["", "E-posta:", f"  Gönderen:     {profile.mail_from}"]
     if profile.mail_reply_to:
         lines.append(f"  Yanıt adresi: {profile.mail_reply_to}")
@@ -275,6 +277,29 @@ class _Reader:
             self.fail(key, f"1 ile {most} arasında bir tam sayı olmalı")
             return default
         return value
+
+    def form_template(self, profile_path: str) -> str:
+        """[form] template: the province form's path, resolved against the profile's folder; it must exist."""
+        value = self.text("form.template", required=False)
+        if not value:
+            return ""
+        base = Path(profile_path).parent if profile_path else default_path().parent
+        path = (base / value).resolve()
+        if not path.is_file():
+            self.fail("form.template", f"dosya bulunamadı: {path}")
+        return str(path)
+
+    def form_fields(self) -> tuple[tuple[str, str], ...]:
+        """[form.fields]: template field name → the applicant value that fills it."""
+        value = self.get("form.fields")
+        if value is None:
+            if self.get("form.template"):
+                self.fail("form.fields", "şablonun alan eşlemesi eksik ([form.fields])")
+            return ()
+        if not isinstance(value, Mapping) or not all(isinstance(v, str) for v in value.values()):
+            self.fail("form.fields", '"şablon alanı" = "başvuru alanı" biçiminde olmalı')
+            return ()
+        return tuple((str(k), str(v)) for k, v in value.items())
 
     def day(self, key: str) -> date:
         value = self.get(key)
@@ -504,6 +529,9 @@ class _Reader:
             procedure=procedure,
             sources=sources,
             texts=self.rules(procedure.receipt, procedure.extra_document),
+            form_template=self.form_template(path),
+            form_title=self.text("form.title", required=bool(self.get("form.template"))),
+            form_fields=self.form_fields(),
             path=path,
             fingerprint=fingerprint,
         )

@@ -44,6 +44,16 @@ def batch_summary(
     )
 
 
+def batch_forms_summary(*, portal: int, profile_form: int, data_sheet: int, unpaired: int) -> str:
+    """With --forms: how many packets carry the applicant's portal printout, how many do not, and how many
+    printouts were left unpaired (each a line in errors.csv)."""
+    instead = "profildeki formla" if profile_form else "veri sayfasıyla"
+    return (
+        f"portal çıktısıyla {portal} paket, çıktısı olmadığı için {instead} {profile_form + data_sheet} "
+        f"paket; eşlenemeyen dosya: {unpaired}"
+    )
+
+
 def batch_print_files(folder: str, count: int) -> str:
     return f"baskı: {folder} ({count} dosya, toplu yazdırma için)"
 

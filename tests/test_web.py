@@ -7,6 +7,7 @@ import logging
 import re
 from pathlib import Path
 
+import pypdfium2 as pdfium
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
@@ -19,6 +20,7 @@ from formkit.packet.builder import PacketBuilder
 from formkit.web import create_app
 from formkit.web.fields import FIELD_NAMES
 from formkit.web.security import RateLimit
+from tests import printouts
 from tests.webutil import VALID_TC, VALUES, WRONG_TC, Elements, csrf_from
 
 CANONICAL = (
@@ -45,6 +47,11 @@ def token(client: FlaskClient) -> str:
 def post(client: FlaskClient, values: dict[str, str], **extra: str):  # type: ignore[no-untyped-def]
     data = {**values, "csrf_token": token(client), **extra}
     return client.post("/", data=data)
+
+
+def pdf_texts(data: bytes) -> list[str]:
+    document = pdfium.PdfDocument(data)
+    return [document[i].get_textpage().get_text_range() for i in range(len(document))]
 
 
 # --- the page -------------------------------------------------------------------------------------------
@@ -224,7 +231,7 @@ def test_unexpected_error_is_a_turkish_500_and_the_traceback_is_masked(
     app = create_app()
     app.testing = False  # real error handling, as under waitress
 
-    def broken(applicant: object) -> None:
+    def broken(applicant: object, printout: object = None) -> None:
         raise RuntimeError(f"çizim hatası {VALID_TC}")
 
     monkeypatch.setattr(app.extensions["formkit"].builder, "build", broken)
@@ -281,3 +288,90 @@ def test_store_keeps_valid_submissions_and_reads_them_back(tmp_path: Path) -> No
         ("İlknur Şükriye", "aile-hekimi", False),
         ("Ömer", "kurum", True),
     ]
+
+
+# --- the portal printout upload ---------------------------------------------------------------------------
+
+
+def upload(client: FlaskClient, data: bytes, values: dict[str, str] | None = None, name: str = "cikti.pdf"):  # type: ignore[no-untyped-def]
+    body: dict[str, object] = {**(values or VALUES), "csrf_token": token(client)}
+    body["portal_pdf"] = (io.BytesIO(data), name)
+    return client.post("/", data=body, content_type="multipart/form-data")
+
+
+def test_page_offers_the_upload_and_says_how_to_get_the_printout(client: FlaskClient) -> None:
+    html = client.get("/").get_data(as_text=True)
+    page = Elements(html)
+    assert (
+        page.attrs["portal_pdf"]["type"] == "file"
+        and page.attrs["portal_pdf"]["accept"] == "application/pdf,.pdf"
+    )
+    assert 'enctype="multipart/form-data"' in html
+    from formkit.web.fields import web_texts
+
+    hint = web_texts(profiles.load(None))["printout"]
+    assert hint and hint in html.replace("&#39;", "'")
+    assert Elements(html).text["portal_pdf-ipucu"].strip() == hint
+    assert "portal.kamusm.gov.tr/bp/ws.go" in hint
+
+
+def test_an_uploaded_printout_becomes_the_copies(client: FlaskClient) -> None:
+    printout = printouts.printout(VALID_TC)
+    response = upload(client, printout)
+    assert response.status_code == 200, response.get_data(as_text=True)[:800]
+    assert response.mimetype == "application/pdf"
+    texts = pdf_texts(response.data)
+    original = pdf_texts(printout)[0]
+    assert texts[1] == original + "\r\n" + "NÜSHA 1/2 — Kurum Yetkilisine teslim edilecek"
+    assert texts[2] == original + "\r\n" + "NÜSHA 2/2 — Kurum Yetkilisine teslim edilecek"
+
+
+def test_an_empty_password_printout_is_accepted(client: FlaskClient) -> None:
+    response = upload(client, printouts.encrypted(printouts.printout(VALID_TC), user=""))
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"GIF89a not a pdf", "yalnızca PDF dosyası yüklenebilir"),
+        (b"%PDF-1.4 bozuk", "PDF okunamıyor"),
+        (None, "sizinki değil"),
+        ("locked", "şifreli; açmak için parola gerekiyor"),
+        ("many", "çok fazla sayfa (150; en çok 100)"),
+    ],
+)
+def test_a_bad_upload_is_shown_at_its_field_with_the_values_kept(
+    client: FlaskClient, data: bytes | str | None, message: str
+) -> None:
+    if data is None:
+        data = printouts.printout("10000000146")  # a valid number, someone else's
+    elif data == "locked":
+        data = printouts.encrypted(printouts.printout(VALID_TC), user="gizli")
+    elif data == "many":
+        data = printouts.many_pages(150)
+    assert isinstance(data, bytes)
+    response = upload(client, data)
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    page = Elements(html)
+    assert message in page.text["portal_pdf-hata"] and "yeniden seçin" in page.text["portal_pdf-hata"]
+    assert page.attrs["portal_pdf"].get("aria-invalid") == "true"
+    assert page.attrs["ad"]["value"] == VALUES["ad"]
+    assert VALID_TC not in html.replace(f'value="{VALID_TC}"', "")
+
+
+def test_an_upload_over_the_limit_is_refused(client: FlaskClient) -> None:
+    response = upload(client, b"%PDF-1.4\n" + b"0" * (5 * 1024 * 1024 + 10))
+    assert response.status_code == 422
+    assert (
+        "dosya çok büyük (en çok 5 MB)" in Elements(response.get_data(as_text=True)).text["portal_pdf-hata"]
+    )
+    response = upload(client, b"%PDF-1.4\n" + b"0" * (6 * 1024 * 1024))  # the body itself is over the limit
+    assert response.status_code == 413
+    assert "5 MB" in response.get_data(as_text=True)
+
+
+def test_text_fields_stay_within_64_kb_in_a_multipart_body(client: FlaskClient) -> None:
+    response = upload(client, printouts.printout(VALID_TC), {**VALUES, "adres": "x" * (65 * 1024)})
+    assert response.status_code == 413

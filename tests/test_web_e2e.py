@@ -144,6 +144,8 @@ def test_bad_email_comes_back_with_the_error_at_its_field(server: str, page: Any
     assert page.evaluate("document.activeElement.id") == "baska_marka_cihaz"
     page.keyboard.press("Space")
     page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.id") == "portal_pdf"  # the optional printout upload
+    page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.type") == "submit"
     page.keyboard.press("Enter")
     page.wait_for_selector("#hata-ozeti")
@@ -180,3 +182,23 @@ def _screenshot_target(tmp_path: Path) -> Path:
         SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
         return SCREENSHOT
     return tmp_path / "web-form.png"
+
+
+def test_an_uploaded_printout_comes_back_as_the_copies(server: str, page: Any, tmp_path: Path) -> None:
+    from tests import printouts
+
+    printout = tmp_path / "kamusm-cikti.pdf"
+    printout.write_bytes(printouts.printout(VALID_TC))
+    page.goto(server)
+    for name, value in VALUES.items():
+        if name == "basvuru_turu":
+            page.locator(f"#basvuru_turu-{value}").check()
+        else:
+            page.locator(f"#{name}").fill(value)
+    page.locator("#portal_pdf").set_input_files(str(printout))
+    with page.expect_download() as info:
+        page.locator("button[type=submit]").click()
+    reader = PdfReader(io.BytesIO(Path(info.value.path()).read_bytes()))
+    copies = [p.extract_text() for p in reader.pages[1:3]]
+    for number, text in enumerate(copies, start=1):
+        assert "KAMU SM NES BASVURU FORMU 1/1" in text and f"NÜSHA {number}/2" in text

@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from pypdf import PdfReader
-from pypdf.errors import DependencyError, FileNotDecryptedError, PdfReadError, PyPdfError
+from pypdf.errors import FileNotDecryptedError, PdfReadError, PyPdfError
 
 from formkit import jsonload
 from formkit.acroform import appearance, values
@@ -40,6 +40,7 @@ from formkit.acroform.tree import Field, FieldInfo, PageBox, read_fields
 from formkit.errors import InputError, TemplateError, ValidationError
 from formkit.fileio import write_atomic
 from formkit.model import Problem
+from formkit.pdf import limits
 
 __all__ = [
     "MAX_BYTES",
@@ -58,8 +59,8 @@ __all__ = [
 
 logging.getLogger("pypdf").addHandler(logging.NullHandler())  # its recovery notes are not the user's business
 
-MAX_BYTES = 20 * 1024 * 1024  # a form template larger than this is refused
-MAX_PAGES = 100
+MAX_BYTES = limits.MAX_BYTES  # one size and page limit for every PDF a user gives (pdf/limits.py)
+MAX_PAGES = limits.MAX_PAGES
 PARSE_SECONDS = 15.0  # time limit for parsing and preparing one template
 
 
@@ -185,13 +186,7 @@ def open_template(data: bytes, source: str) -> PdfReader:
         raise fail("PDF dosyası değil")
     try:
         reader = PdfReader(io.BytesIO(data), strict=False)
-        if reader.is_encrypted:
-            try:
-                opened = reader.decrypt("")
-            except (DependencyError, NotImplementedError) as exc:
-                raise fail(f"şifreleme türü desteklenmiyor ({exc})") from exc
-            if not opened:
-                raise fail("şifreli; açmak için parola gerekiyor (parolasız bir kopyasını verin)")
+        limits.unlock(reader, fail)  # the one encryption rule: an empty user password only
         count = len(reader.pages)
     except TemplateError:
         raise
@@ -203,10 +198,7 @@ def open_template(data: bytes, source: str) -> PdfReader:
         raise fail("PDF okunamıyor (bozuk, eksik veya başlıktan sonrası geçersiz)") from exc
     except Exception as exc:
         raise fail(f"PDF okunamıyor (bozuk veya beklenmeyen yapı: {type(exc).__name__})") from exc
-    if count == 0:
-        raise fail("PDF okunamıyor (sayfa yok; dosya bozuk veya eksik olabilir)")
-    if count > MAX_PAGES:
-        raise fail(f"çok fazla sayfa ({count}; en çok {MAX_PAGES})")
+    limits.check_pages(count, fail, MAX_PAGES)
     return reader
 
 

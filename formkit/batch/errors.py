@@ -76,7 +76,8 @@ class ErrorReport:
 
 
 def _cells(line: ErrorLine) -> list[str]:
-    return [str(line.row), line.name, line.column, line.message]
+    # row 0: a problem of no row (a portal printout no row owns, batch --forms): the row cell stays empty
+    return [str(line.row) if line.row else "", line.name, line.column, line.message]
 
 
 def csv_bytes(lines: Iterable[ErrorLine]) -> bytes:

@@ -35,9 +35,11 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from formkit import __version__, texts
+from formkit.batch import printouts
 from formkit.batch.errors import ErrorReport
 from formkit.batch.manifest import (
     MANIFEST,
+    FormSource,
     Header,
     Manifest,
     ManifestWriter,
@@ -49,11 +51,14 @@ from formkit.batch.manifest import (
 )
 from formkit.errors import DiskFullError, FormkitError, InputError
 from formkit.fileio import check_target, disk_full, is_disk_full, remove_temporaries
-from formkit.input.sources import RawRow, open_table
-from formkit.input.validate import validate_stream
+from formkit.input.sources import RawRow, Table, open_table
+from formkit.input.validate import row_tc, validate_stream
 from formkit.model import Applicant, Problem, Profile, redact_tc
 from formkit.packet.builder import PacketBuilder, packet_ref, write_packet
+from formkit.packet.content import all_copy_labels
+from formkit.packet.copies import PageLayout, Printout, mark_size
 from formkit.packet.reference import make_ref, reference_key
+from formkit.pdf import limits
 from formkit.pdf.join import JoinWriter
 
 ERRORS = "errors.csv"  # formkit.batch.errors.CSV_NAME
@@ -79,6 +84,7 @@ class BatchOptions:
     force: bool = False
     official_form: bytes | None = None
     editable: bool = False
+    forms_dir: Path | None = None  # the applicants' portal printouts, paired with rows (batch/printouts.py)
 
 
 @dataclass
@@ -92,6 +98,10 @@ class BatchResult:
     up_to_date: int = 0
     invalid: int = 0
     failed: int = 0
+    portal: int = 0  # ok rows whose copies are their portal printout
+    profile_form: int = 0  # ok rows without a printout whose copies are the profile's own form
+    data_sheet: int = 0  # ok rows without a printout (the data sheet instead)
+    unpaired_files: int = 0  # printouts that could not be given to exactly one row
     pages: int = 0
     print_files: list[Path] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
@@ -99,7 +109,7 @@ class BatchResult:
 
     @property
     def exit_code(self) -> int:
-        return 0 if self.invalid == 0 and self.failed == 0 else 1
+        return 0 if self.invalid == 0 and self.failed == 0 and self.unpaired_files == 0 else 1
 
 
 @dataclass(frozen=True)
@@ -107,6 +117,8 @@ class _Task:
     row: int
     applicant: Applicant
     key: str
+    form: str = ""  # path of this row's portal printout, if any
+    layouts: tuple[PageLayout, ...] = ()  # its pages' layouts, from the scan
 
 
 def run(
@@ -134,10 +146,14 @@ def run(
     )
     old = _Previous(previous)
     del previous
-    result = BatchResult(out_dir=out_dir, warnings=list(table.warnings), rows=total)
-    writer = _TrackedWriter(out_dir / MANIFEST, header, list(table.warnings))
+    pairing = _pair_printouts(table, input_path, options)
+    warnings = [*table.warnings, *pairing.warnings()]
+    result = BatchResult(out_dir=out_dir, warnings=list(warnings), rows=total)
+    result.unpaired_files = len(pairing.file_problems)
+    writer = _TrackedWriter(out_dir / MANIFEST, header, warnings)
     plan = _PrintPlan(out_dir, options.duplex, old.print_files)
     report = ErrorReport(table.fields, workbook=table.is_spreadsheet)  # errors.csv (+ .xlsx), user's headers
+    report.add(0, pairing.file_problems)  # printouts no row owns: row 0, shown empty, first
     current_pdfs: set[str] = set()
     build_id = _build_identity(options)
     writer.write()  # from the start, the folder says which batch it holds
@@ -154,6 +170,12 @@ def run(
             if entry.status is Status.OK:
                 result.ok += 1
                 result.pages += entry.pages
+                if entry.form_source == "portal":
+                    result.portal += 1
+                elif entry.form_source == "profile":
+                    result.profile_form += 1
+                else:
+                    result.data_sheet += 1
                 current_pdfs.add(entry.pdf)
             elif entry.status is Status.FAILED:
                 result.failed += 1
@@ -173,15 +195,22 @@ def run(
                 if stop:
                     return
                 plan.expect(raw.row)
-                if isinstance(outcome, Applicant):
-                    key = _build_key(outcome, build_id)
+                if isinstance(outcome, Applicant) and raw.row in pairing.row_failures:
+                    reason = pairing.row_failures[raw.row]
+                    settle(Row(raw.row, Status.FAILED, (RowProblem(printouts.FIELD, redact_tc(reason)),)))
+                elif isinstance(outcome, Applicant):
+                    form = pairing.by_row.get(raw.row)
+                    key = _build_key(outcome, build_id + (f"|{form.sha256}" if form else ""))
                     reused = old.reuse(key, raw.row, out_dir)
                     if reused is not None:
                         result.up_to_date += 1
                         settle(reused)
                     else:
                         writer.set(_pending_entry(raw.row))
-                        yield _Task(raw.row, outcome, key)
+                        if form is None:
+                            yield _Task(raw.row, outcome, key)
+                        else:
+                            yield _Task(raw.row, outcome, key, str(form.path), form.layouts)
                 else:
                     result.invalid += 1
                     report.add(raw.row, outcome, raw.values)
@@ -356,6 +385,11 @@ def _build_identity(options: BatchOptions) -> str:
     parts = [__version__, options.profile.fingerprint, str(options.editable)]
     if options.official_form is not None:
         parts.append(hashlib.sha256(options.official_form).hexdigest())
+    if options.profile.form_template:  # the province form's file is not part of the profile's bytes
+        try:
+            parts.append(hashlib.sha256(Path(options.profile.form_template).read_bytes()).hexdigest())
+        except OSError as exc:
+            raise InputError(f"{options.profile.form_template}: okunamadı ({exc.strerror or exc})") from exc
     parts.append(os.environ.get("SOURCE_DATE_EPOCH", ""))
     return "|".join(parts)
 
@@ -433,6 +467,44 @@ def _stop_on_full_disk(
     )
 
 
+# --- portal printouts ------------------------------------------------------------------------------
+
+
+def _pair_printouts(table: Table, input_path: Path, options: BatchOptions) -> printouts.Pairing:
+    """Pair the --forms folder's PDFs and the form_pdf column's files with rows (one more pass over the
+    input, only when either is used)."""
+    if options.forms_dir is None and printouts.FIELD not in table.fields:
+        return printouts.Pairing()
+    size = mark_size(all_copy_labels(options.profile))
+    rows_by_tc: dict[str, int] = {}
+    repeated: set[str] = set()
+    named: dict[int, printouts.Scanned] = {}
+    missing: dict[int, str] = {}
+    for raw in table.rows():
+        tc = row_tc(raw)
+        if tc is not None:
+            if tc in rows_by_tc:
+                repeated.add(tc)  # such rows are invalid: no file is paired with them
+            rows_by_tc[tc] = raw.row
+        value = (raw.values.get(printouts.FIELD) or "").strip()
+        if value:
+            path = input_path.parent / value
+            if path.is_file():
+                named[raw.row] = printouts.scan_file(path, size)
+            else:
+                missing[raw.row] = f"{printouts.FIELD}: dosya bulunamadı: {printouts.shown(value)}"
+    for tc in repeated:
+        rows_by_tc.pop(tc)
+    scanned: list[printouts.Scanned] = []
+    if options.forms_dir is not None:
+        if not options.forms_dir.is_dir():
+            raise InputError(f"{options.forms_dir}: portal çıktıları klasörü bulunamadı")
+        scanned = printouts.scan(options.forms_dir, options.jobs, size)
+    pairing = printouts.pair(scanned, rows_by_tc, named)
+    pairing.row_failures.update(missing)
+    return pairing
+
+
 # --- building ---------------------------------------------------------------------------------------
 
 _builder: PacketBuilder | None = None
@@ -455,7 +527,8 @@ def _build_rows(tasks: list[_Task]) -> _Built:
     results: list[tuple[int, Row]] = []
     for task in tasks:
         try:
-            packet = _builder.build(task.applicant)
+            printout = _load_printout(Path(task.form), task.layouts) if task.form else None
+            packet = _builder.build(task.applicant, printout)
             path = write_packet(packet, _packets_dir, durable=False)
             stat = path.stat()
             entry = Row(
@@ -474,6 +547,8 @@ def _build_rows(tasks: list[_Task]) -> _Built:
                 size=stat.st_size,
                 mtime_ns=stat.st_mtime_ns,
                 key=task.key,
+                form_source=_form_source(packet.form_source),
+                form_file=printouts.shown(Path(task.form).name) if task.form else None,
             )
         except DiskFullError as exc:  # not this row's fault: stop here, the rest of the chunk stays pending
             return results, exc.message
@@ -485,6 +560,21 @@ def _build_rows(tasks: list[_Task]) -> _Built:
             entry = Row(task.row, Status.FAILED, (RowProblem("", reason),))
         results.append((task.row, entry))
     return results, None
+
+
+def _form_source(value: str) -> FormSource:
+    """The packet's form source as the manifest types it."""
+    if value == "portal":
+        return "portal"
+    if value == "profile":
+        return "profile"
+    return "data-sheet"
+
+
+def _load_printout(path: Path, layouts: tuple[PageLayout, ...]) -> Printout:
+    """A row's portal printout, checked by the one PDF rule (named with its T.C. numbers masked)."""
+    name = printouts.shown(path.name)
+    return Printout.load(limits.read_pdf_file(path, label=name), name, layouts)
 
 
 def _chunks(tasks: Iterable[_Task], size: int) -> Iterator[list[_Task]]:

@@ -38,7 +38,9 @@ REQUIRED_FIELDS: tuple[str, ...] = (
     "ad", "soyad", "tc_kimlik_no", "dogum_tarihi", "dogum_yeri", "e_posta", "cep_telefonu",
     "kurum", "unvan", "adres", "il", "ilce", "posta_kodu", "basvuru_turu",
 )  # fmt: skip
-OPTIONAL_FIELDS: tuple[str, ...] = ("birim", "sertifika_suresi", "kart_okuyucu", "baska_marka_cihaz")
+OPTIONAL_FIELDS: tuple[str, ...] = (
+    "birim", "sertifika_suresi", "kart_okuyucu", "baska_marka_cihaz", "form_pdf",
+)  # fmt: skip
 FIELDS: tuple[str, ...] = REQUIRED_FIELDS + OPTIONAL_FIELDS
 
 # Headers people write for each field; matched after turkish.fold (case, diacritics, punctuation ignored).
@@ -76,6 +78,8 @@ ALIASES: Mapping[str, tuple[str, ...]] = {
         "Başka Marka Cihaz Var mı",
         "Mevcut Cihaz", "Başka Marka",
     ),
+    # the applicant's portal printout, a path relative to the data file (batch)
+    "form_pdf": ("Form PDF", "Portal Çıktısı", "Form Çıktısı", "Başvuru Formu PDF", "Form Dosyası"),
 }  # fmt: skip
 
 _ALIAS_INDEX: dict[str, str] = {}

@@ -125,6 +125,11 @@ def validate_stream(
     return count, results()
 
 
+def row_tc(raw: RawRow) -> str | None:
+    """The row's valid T.C. number as validation reads it (None when invalid): for pairing files with rows."""
+    return _tc_key(raw)
+
+
 def _tc_key(raw: RawRow) -> str | None:
     """The row's T.C. number exactly as _check accepts it (None when invalid), for counting duplicates."""
     return _tc(_Row(raw.values, raw.source, raw.row))

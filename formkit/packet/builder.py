@@ -6,18 +6,17 @@ parts are made once per process: fonts (formkit.pdf.fonts), QR matrices (packet.
 (pages.layout.fit). With SOURCE_DATE_EPOCH set, reportlab runs in invariant mode and the dates on the pages
 come from it, so the same input gives byte-identical output.
 
-`--form OFFICIAL.pdf` path: the PDF that Kamu SM's portal produced for this applicant (already filled) is
-used twice as the two copies, each page stamped with its copy mark (pypdf), and merged between the
-reportlab-made cover and checklist/payment pages.
+Portal printout path (`--form FILE.pdf`, a batch's `--forms DIR`, the web upload): the PDF Kamu SM's system
+produced for this applicant becomes the copies, as many as the profile says, each page left as it is and
+marked in a blank margin; pdfium puts them between the reportlab-made cover and checklist/payment pages
+(packet.copies).
 """
 
 from __future__ import annotations
 
 import io
-import logging
 import os
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from functools import cache
@@ -29,7 +28,7 @@ from pypdf.errors import PdfReadError, PyPdfError
 from reportlab.pdfgen.canvas import Canvas
 
 from formkit.acroform.engine import Template
-from formkit.errors import InputError, TemplateError, ValidationError
+from formkit.errors import InputError, ProfileError, TemplateError, ValidationError
 from formkit.fileio import write_atomic
 from formkit.input.sources import open_table
 from formkit.input.validate import applicant_from_values
@@ -37,31 +36,36 @@ from formkit.model import Applicant, Problem, Profile, Track
 from formkit.packet import content
 from formkit.packet.checklist import draw_checklist
 from formkit.packet.codes import qr_runs
+from formkit.packet.copies import Printout, assemble, mark_size
 from formkit.packet.cover import draw_cover
 from formkit.packet.datasheet import draw_datasheet
 from formkit.packet.form import COPY_FIELD, form_values
 from formkit.packet.payment import draw_payment
 from formkit.packet.reference import make_ref
-from formkit.pdf import fonts
+from formkit.pdf import fonts, limits
 from formkit.pdf.fastcanvas import PacketCanvas
-from formkit.pdf.layout import BOLD, MM, PAGE_H, PAGE_W, STAMP_RED, WHITE, FitError, width
-from formkit.pdf.textfit import new_canvas
+from formkit.pdf.layout import PAGE_H, PAGE_W, FitError
 from formkit.profile import fee_warning
 from formkit.resources import asset
 from formkit.turkish import ascii_safe, upper
 
-MAX_OFFICIAL_BYTES = 20 * 1024 * 1024
 BUILTIN_TEMPLATE = "nes-basvuru-formu.pdf"
 
 
 @dataclass(frozen=True)
 class Packet:
-    """A finished packet: its reference, file name, PDF bytes and page count."""
+    """A finished packet: its reference, file name, PDF bytes, page count, and what its copies are.
+
+    form_source: "portal" (the applicant's printout), "profile" (a form the profile names) or "data-sheet";
+    warnings: what the user should check (e.g. a copy mark that found no blank margin).
+    """
 
     ref: str
     filename: str
     data: bytes
     pages: int
+    form_source: str = "data-sheet"
+    warnings: tuple[str, ...] = ()
 
 
 def packet_ref(applicant: Applicant) -> str:
@@ -85,52 +89,18 @@ def build_date() -> date:
     return date.today()
 
 
-class _OfficialForm:
-    """A filled PDF from Kamu SM's portal, checked once; re-read per copy (pypdf shares cloned pages)."""
-
-    def __init__(self, data: bytes, label: str = "resmi form") -> None:
-        self.label = label
-        if len(data) > MAX_OFFICIAL_BYTES:
-            raise TemplateError(f"{label}: PDF çok büyük (20 MB üstü)")
-        if not data[:1024].lstrip().startswith(b"%PDF-"):
-            raise TemplateError(f"{label}: PDF dosyası değil")
-        self.data = data
-        reader = self.reader()
-        self.sizes = tuple((float(p.mediabox.width), float(p.mediabox.height)) for p in reader.pages)
-        if not self.sizes:
-            raise TemplateError(f"{label}: PDF'te sayfa yok")
-
-    def reader(self) -> PdfReader:
-        try:
-            with _quiet_pypdf():
-                reader = PdfReader(io.BytesIO(self.data))
-                if reader.is_encrypted:
-                    raise TemplateError(f"{self.label}: PDF şifreli; şifresiz bir çıktı verin")
-                for page in reader.pages:
-                    _ = page.mediabox
-        except (PdfReadError, PyPdfError, ValueError, KeyError, TypeError, AttributeError) as exc:
-            raise TemplateError(f"{self.label}: okunabilir bir PDF değil ({exc})") from exc
-        return reader
-
-
-@contextmanager
-def _quiet_pypdf() -> Iterator[None]:
-    """pypdf logs recoverable damage as warnings on stderr; we report problems ourselves, once."""
-    logger = logging.getLogger("pypdf")
-    level = logger.level
-    logger.setLevel(logging.ERROR)
-    try:
-        yield
-    finally:
-        logger.setLevel(level)
-
-
 class PacketBuilder:
     """Builds packets for one profile; create once per process and call build() per applicant."""
 
     def __init__(
-        self, profile: Profile, *, official_form: bytes | None = None, editable: bool = False
+        self,
+        profile: Profile,
+        *,
+        official_form: bytes | None = None,
+        editable: bool = False,
+        official_label: str = "portal çıktısı",
     ) -> None:
+        """official_form: one portal printout for every packet (`packet --form`), named official_label."""
         fonts.register()
         if editable:  # the built-in page is a data sheet now: nothing on it is to be filled in or signed
             raise InputError(
@@ -139,21 +109,35 @@ class PacketBuilder:
             )
         self.profile = profile
         self.editable = editable
-        self.official = _OfficialForm(official_form) if official_form is not None else None
+        self.official = Printout.load(official_form, official_label) if official_form is not None else None
+        self.province_form = _province_form(profile) if profile.form_template else None
         for track in Track:  # make the QR matrices now, not inside the first packet
             qr_runs(profile.track_url(track))
 
-    def build(self, applicant: Applicant) -> Packet:
-        """The packet for one valid applicant; ValidationError if some text cannot fit its box."""
+    def build(self, applicant: Applicant, printout: Printout | None = None) -> Packet:
+        """The packet for one valid applicant; ValidationError if some text cannot fit its box.
+
+        printout: this applicant's portal printout (else the builder's `official_form`, if any).
+        """
         today = build_date()
         ref = packet_ref(applicant)
-        form_source = "portal" if self.official is not None else "data-sheet"
+        printout = printout or self.official
+        source = "portal" if printout is not None else "data-sheet"
+        if printout is None and self.province_form is not None:
+            printout = self._fill_province_form(applicant, today)
+            source = "profile"
         ctx = content.PageContext(
-            applicant=applicant, profile=self.profile, ref=ref, today=today, form_source=form_source
+            applicant=applicant,
+            profile=self.profile,
+            ref=ref,
+            today=today,
+            form_source=source,
+            form_title=self.profile.form_title if source == "profile" else "",
         )
+        notes: list[str] = []
         try:
-            if self.official is not None:
-                data, pages = self._render_with_official(ctx, self.official)
+            if printout is not None:
+                data, pages = self._render_with_printout(ctx, printout, notes)
             elif self.editable:
                 data, pages = self._render_editable(ctx)
             else:
@@ -169,7 +153,23 @@ class PacketBuilder:
             if applicant.row is None:
                 raise
             raise ValidationError([replace(p, row=p.row or applicant.row) for p in exc.problems]) from exc
-        return Packet(ref=ref, filename=packet_filename(ref, applicant), data=data, pages=pages)
+        return Packet(
+            ref=ref,
+            filename=packet_filename(ref, applicant),
+            data=data,
+            pages=pages,
+            form_source=source,
+            warnings=tuple(notes),
+        )
+
+    def _fill_province_form(self, applicant: Applicant, today: date) -> Printout:
+        """The profile's own form filled for this applicant (flattened), to be copied like a printout."""
+        assert self.province_form is not None
+        values = form_values(applicant, today)
+        filled = self.province_form.fill(
+            {field: values[source] for field, source in self.profile.form_fields}, flatten=True
+        )
+        return Printout.load(filled, self.profile.form_title)
 
     def _canvas(self, buffer: io.BytesIO, ctx: content.PageContext) -> Canvas:
         reproducible = bool(os.environ.get("SOURCE_DATE_EPOCH", "").strip())
@@ -226,18 +226,19 @@ class PacketBuilder:
 
         return _assemble(self._own_pages(ctx), add_copies, "doldurulabilir form pakete eklenemedi")
 
-    def _render_with_official(self, ctx: content.PageContext, official: _OfficialForm) -> tuple[bytes, int]:
-        """--form: the portal's PDF as each copy, every page stamped with its copy mark."""
+    def _render_with_printout(
+        self, ctx: content.PageContext, printout: Printout, notes: list[str]
+    ) -> tuple[bytes, int]:
+        """The portal printout as each copy, whole, every page marked in a blank margin (pdfium)."""
         labels = content.copy_labels(ctx)
-        marks = PdfReader(io.BytesIO(_copy_marks(labels, official.sizes)))
-
-        def add_copies(writer: PdfWriter) -> None:
-            for copy in range(len(labels)):
-                for index, page in enumerate(official.reader().pages):
-                    added = writer.add_page(page)
-                    added.merge_page(marks.pages[copy * len(official.sizes) + index])
-
-        return _assemble(self._own_pages(ctx), add_copies, f"{official.label}: pakete eklenemedi")
+        notes.extend(printout.warnings(*mark_size(labels)))
+        buffer = io.BytesIO()
+        canvas = self._canvas(buffer, ctx)
+        draw_cover(canvas, ctx)
+        canvas.showPage()
+        self._tail(canvas, ctx)
+        canvas.save()
+        return assemble(buffer.getvalue(), printout, labels)
 
     def _own_pages(self, ctx: content.PageContext) -> PdfReader:
         """The pages formkit draws itself (cover, checklist, payment page), read back for pypdf assembly."""
@@ -254,7 +255,7 @@ def _assemble(own: PdfReader, add_copies: Callable[[PdfWriter], None], failure: 
     """Cover, then the copies add_copies puts in, then the rest of formkit's own pages; (bytes, pages)."""
     writer = PdfWriter()
     try:
-        with _quiet_pypdf():
+        with limits.quiet_pypdf():
             writer.add_page(own.pages[0])
             add_copies(writer)
             for page in own.pages[1:]:
@@ -265,6 +266,38 @@ def _assemble(own: PdfReader, add_copies: Callable[[PdfWriter], None], failure: 
     except (PdfReadError, PyPdfError, ValueError, KeyError, TypeError) as exc:
         raise TemplateError(f"{failure} ({exc})") from exc
     return out.getvalue(), len(writer.pages)
+
+
+def _province_form(profile: Profile) -> Template:
+    """The profile's [form] template, parsed once per process, its field map checked against it."""
+    template = _template_at(profile.form_template)
+    known = {f.name for f in template.list_fields()}
+    sources = set(form_values(_SAMPLE, date(2000, 1, 1)))
+    label = profile.path or "profil"
+    problems = [
+        f"{label}: form.fields: şablonda '{name}' alanı yok"
+        for name, _ in profile.form_fields
+        if name not in known
+    ] + [
+        f"{label}: form.fields.{name}: bilinmeyen başvuru alanı '{source}' (olabilecekler: "
+        f"{', '.join(sorted(sources))})"
+        for name, source in profile.form_fields
+        if source not in sources
+    ]
+    if problems:
+        raise ProfileError("\n".join(problems))
+    return template
+
+
+@cache
+def _template_at(path: str) -> Template:
+    return Template.from_path(path)
+
+
+_SAMPLE = Applicant(
+    ad="", soyad="", tc_kimlik_no="", dogum_tarihi=date(2000, 1, 1), dogum_yeri="", e_posta="",
+    cep_telefonu="", kurum="", unvan="", adres="", il="", ilce="", posta_kodu="", track=Track.KURUM,
+)  # fmt: skip
 
 
 @cache
@@ -278,35 +311,6 @@ def _metadata(reader: PdfReader) -> dict[str, Any]:
     if info is None:
         return {}
     return {key: str(info[key]) for key in ("/Title", "/Author", "/Subject") if key in info}
-
-
-def _copy_marks(labels: Sequence[str], sizes: Sequence[tuple[float, float]]) -> bytes:
-    """One overlay page per (copy, official page): the copy mark in a small box in the top margin."""
-    buffer = io.BytesIO()
-    canvas: Canvas = new_canvas(buffer, (PAGE_W, PAGE_H))
-    for label in labels:
-        for page_w, page_h in sizes:
-            canvas.setPageSize((page_w, page_h))
-            draw_copy_mark(canvas, label, page_w, page_h)
-            canvas.showPage()
-    canvas.save()
-    return buffer.getvalue()
-
-
-def draw_copy_mark(canvas: Canvas, label: str, page_w: float, page_h: float) -> None:
-    """A white box with a red frame and the copy mark, top right, inside the top 10 mm."""
-    size = 8.5
-    text_w = width(label, BOLD, size)
-    box_w, box_h = text_w + 6 * MM, 6 * MM
-    x = page_w - 8 * MM - box_w
-    y = page_h - 2.5 * MM - box_h
-    canvas.setFillColor(WHITE)
-    canvas.setStrokeColor(STAMP_RED)
-    canvas.setLineWidth(1)
-    canvas.roundRect(x, y, box_w, box_h, 1.2 * MM, stroke=1, fill=1)
-    canvas.setFillColor(STAMP_RED)
-    canvas.setFont(BOLD, size)
-    canvas.drawString(x + 3 * MM, y + 1.9 * MM, label)
 
 
 def load_applicant(path: Path | None, overrides: Mapping[str, str]) -> Applicant:
@@ -342,12 +346,9 @@ def load_applicant(path: Path | None, overrides: Mapping[str, str]) -> Applicant
 
 
 def read_official_form(path: Path) -> bytes:
-    """The bytes of an official (portal-made) form PDF; InputError when it cannot be read."""
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise InputError(f"{path}: resmi form okunamadı ({exc.strerror or exc})") from exc
-    _OfficialForm(data, label=str(path))  # check it now, naming the file
+    """A portal printout file's bytes, checked (size, PDF, encryption, pages); TemplateError naming it."""
+    data = limits.read_pdf_file(path)
+    Printout.load(data, str(path))  # check it now, naming the file
     return data
 
 

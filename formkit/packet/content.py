@@ -78,12 +78,25 @@ def track_url_label(track: Track) -> str:
 
 def copy_labels(ctx: PageContext) -> tuple[str, ...]:
     """The marks on the copies: which copy it is and where it goes (as many as the copies)."""
-    count = ctx.copy_count
+    return _labels(ctx.copy_count, ctx.track, ctx.posts_to_kamusm)
+
+
+def all_copy_labels(profile: Profile) -> tuple[str, ...]:
+    """Every copy mark this profile can print (to size one mark box that fits them all)."""
+    return tuple(
+        label
+        for track in Track
+        for posts in (True, False)
+        for label in _labels(profile.copies_for(track), track, posts and track is Track.BIREYSEL)
+    )
+
+
+def _labels(count: int, track: Track, posts_to_kamusm: bool) -> tuple[str, ...]:
     labels = []
     for number in range(1, count + 1):
-        if ctx.track is not Track.BIREYSEL:
+        if track is not Track.BIREYSEL:
             where = "Kurum Yetkilisine teslim edilecek"
-        elif ctx.posts_to_kamusm and number == 1:
+        elif posts_to_kamusm and number == 1:
             where = "Kamu SM'ye gönderilecek"
         else:
             where = "sizde kalacak"

@@ -15,15 +15,17 @@ import threading
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from flask import Flask, Response, render_template, request, send_file, session
+from flask import Flask, Response, abort, render_template, request, send_file, session
 from werkzeug.exceptions import HTTPException
 
 from formkit import profile as profiles
+from formkit.batch.printouts import numbers_in
 from formkit.errors import FormkitError, ValidationError
 from formkit.input.store import Store
 from formkit.input.validate import applicant_from_values
 from formkit.model import Applicant, Problem, Profile
 from formkit.packet.builder import Packet, PacketBuilder
+from formkit.packet.copies import Printout
 from formkit.web.fields import (
     DEVICE_CHECKED,
     DEVICE_FIELD,
@@ -44,7 +46,10 @@ from formkit.web.security import (
     csrf_token,
 )
 
-MAX_BODY_BYTES = 64 * 1024
+MAX_BODY_BYTES = 64 * 1024  # the form's text fields
+MAX_UPLOAD_BYTES = 5 * 1024 * 1024  # the portal printout (a real one is a few hundred KB at most)
+UPLOAD_FIELD = "portal_pdf"
+UPLOAD_LABEL = "Kamu SM form çıktınız (PDF)"
 log = logging.getLogger("formkit.web")
 log.addFilter(RedactTcFilter())
 
@@ -53,7 +58,7 @@ _STATUS_TEXT = {
           "Sayfayı yenileyip yeniden deneyin."),
     404: ("Sayfa bulunamadı", "Aradığınız sayfa burada yok."),
     405: ("İzin verilmeyen istek", "Bu adres bu tür isteği kabul etmiyor."),
-    413: ("Gönderilen veri çok büyük", "Form en çok 64 KB veri kabul eder."),
+    413: ("Gönderilen veri çok büyük", "Form en çok 64 KB veri ve en çok 5 MB'lık bir PDF kabul eder."),
     429: ("Çok fazla istek", "Kısa sürede çok sayıda paket istendi. Biraz bekleyip yeniden deneyin."),
     500: ("Sunucu hatası", "Paket hazırlanırken beklenmeyen bir sorun oluştu. "
           "E-imza kurum yetkilisine bildirin."),
@@ -77,9 +82,9 @@ class _Service:
         self.tracks = track_choices(profile)
         self._build_lock = threading.Lock()
 
-    def build(self, applicant: Applicant) -> Packet:
+    def build(self, applicant: Applicant, printout: Printout | None = None) -> Packet:
         with self._build_lock:
-            return self.builder.build(applicant)
+            return self.builder.build(applicant, printout)
 
 
 def submitted_values(form: Mapping[str, str]) -> dict[str, str]:
@@ -101,7 +106,8 @@ def create_app(
     app.logger.addFilter(RedactTcFilter())  # Flask logs unhandled exceptions here, traceback included
     app.config.update(
         SECRET_KEY=secret_key or secrets.token_bytes(32),  # per process: a restart asks for a page reload
-        MAX_CONTENT_LENGTH=MAX_BODY_BYTES,
+        MAX_CONTENT_LENGTH=MAX_BODY_BYTES + MAX_UPLOAD_BYTES,
+        MAX_FORM_MEMORY_SIZE=MAX_BODY_BYTES,  # text fields (and a url-encoded body) stay within 64 KB
         SESSION_COOKIE_NAME="formkit_oturum",
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Strict",
@@ -119,7 +125,10 @@ def create_app(
             "index.html",
             profile=service.profile,
             fields=TEXT_FIELDS,
-            labels=LABELS,
+            labels={**LABELS, UPLOAD_FIELD: UPLOAD_LABEL},
+            upload_field=UPLOAD_FIELD,
+            upload_label=UPLOAD_LABEL,
+            upload_limit_mb=MAX_UPLOAD_BYTES // (1024 * 1024),
             tracks=service.tracks,
             texts=web_texts(service.profile),
             track_field=TRACK_FIELD,
@@ -132,6 +141,18 @@ def create_app(
             csrf_token=csrf_token(session),
         )
         return Response(html, status=status, mimetype="text/html")
+
+    @app.before_request
+    def text_within_limit() -> None:
+        """The text fields stay within MAX_BODY_BYTES whatever the encoding; only the PDF may be larger."""
+        if request.method != "POST":
+            return
+        if request.mimetype != "multipart/form-data":
+            if (request.content_length or 0) > MAX_BODY_BYTES:
+                abort(413)
+            return
+        if sum(len(k) + len(v) for k, v in request.form.items(multi=True)) > MAX_BODY_BYTES:
+            abort(413)
 
     @app.get("/")
     def index() -> Response:
@@ -153,7 +174,8 @@ def create_app(
                 response = error_page(429)
                 response.headers["Retry-After"] = str(max(1, math.ceil(wait)))
                 return response
-            packet = service.build(applicant)
+            printout = uploaded_printout(applicant)
+            packet = service.build(applicant, printout)
         except ValidationError as exc:
             log.info(
                 "geçersiz başvuru: %d sorun (%s)", len(exc.problems), ", ".join(p.field for p in exc.problems)
@@ -162,8 +184,8 @@ def create_app(
         if service.store is not None:
             service.store.save(values)
         log.info(
-            "paket hazırlandı: %s, %s, T.C. %s, %d sayfa%s",
-            packet.ref, applicant.track.value, applicant.masked_tc, packet.pages,
+            "paket hazırlandı: %s, %s, T.C. %s, %d sayfa, form: %s%s",
+            packet.ref, applicant.track.value, applicant.masked_tc, packet.pages, packet.form_source,
             ", kaydedildi" if service.store is not None else "",
         )  # fmt: skip
         response = send_file(
@@ -173,6 +195,32 @@ def create_app(
             download_name=packet.filename,
         )
         return response
+
+    def uploaded_printout(applicant: Applicant) -> Printout | None:
+        """The uploaded portal printout, checked: PDF, size, the one PDF rule, and whose it is.
+
+        ValidationError at the upload field for anything wrong (the page comes back with the values).
+        """
+        upload = request.files.get(UPLOAD_FIELD)
+        if upload is None or not upload.filename:
+            return None
+
+        def refuse(message: str) -> ValidationError:
+            return ValidationError([Problem(UPLOAD_FIELD, f"{message}; dosyayı yeniden seçin")])
+
+        data = upload.stream.read(MAX_UPLOAD_BYTES + 1)
+        if len(data) > MAX_UPLOAD_BYTES:
+            raise refuse(f"dosya çok büyük (en çok {MAX_UPLOAD_BYTES // (1024 * 1024)} MB)")
+        if not data.lstrip()[:5] == b"%PDF-":
+            raise refuse("yalnızca PDF dosyası yüklenebilir")
+        try:
+            printout = Printout.load(data, "yüklenen dosya")
+            numbers = numbers_in(printout.text())
+        except FormkitError as exc:
+            raise refuse(exc.message.removeprefix("yüklenen dosya: ")) from exc
+        if numbers and applicant.tc_kimlik_no not in numbers:
+            raise refuse("yüklenen çıktıdaki T.C. kimlik numarası sizinki değil; kendi çıktınızı yükleyin")
+        return printout
 
     def error_page(status: int) -> Response:
         title, text = _STATUS_TEXT.get(status, _STATUS_TEXT[500])
@@ -203,6 +251,6 @@ def problems_by_field(problems: Sequence[Problem]) -> dict[str, list[str]]:
     """Problem messages grouped by their field; fields not on the page are shown at the top ("_")."""
     grouped: dict[str, list[str]] = {}
     for problem in problems:
-        key = problem.field if problem.field in FIELD_NAMES else "_"
+        key = problem.field if problem.field in FIELD_NAMES or problem.field == UPLOAD_FIELD else "_"
         grouped.setdefault(key, []).append(problem.message)
     return grouped
