@@ -90,3 +90,24 @@ def test_mail_removes_only_its_own_messages_and_leaves_reminders(tmp_path: Path)
     assert not (outbox / gone.eml).exists() and f"silindi: {gone.eml}" in result.stderr
     assert all(path.exists() for path in reminders)
     assert "hatirlatma" not in result.stderr
+
+
+def test_a_province_form_is_named_by_its_title_from_the_profile(tmp_path: Path) -> None:
+    manifest = make_batch(tmp_path / "out")
+    for row in manifest["rows"]:
+        if row["status"] == "ok":
+            row["form_source"] = "profile"
+    save_manifest(tmp_path / "out", manifest)
+    text = profiles.default_path().read_text(encoding="utf-8")
+    assert "[form]\ncopies = 2\n" in text
+    province = tmp_path / "il.toml"
+    province.write_text(
+        text.replace("[form]\ncopies = 2\n", '[form]\ncopies = 2\ntitle = "İl ön başvuru formu"\n'),
+        encoding="utf-8",
+    )
+    args = ["mail", str(tmp_path / "out"), "--profile", str(province)]
+    result = CliRunner().invoke(cli.cli, args, env={"SOURCE_DATE_EPOCH": "1767225600"})
+    assert result.exit_code == 0, result.stderr
+    plain, rich = bodies(tmp_path / "out" / "outbox" / PEOPLE[0].eml)
+    for body in (plain, rich):
+        assert "bu paketteki İl ön başvuru formu (2 nüsha) ile birlikte" in body

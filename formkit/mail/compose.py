@@ -228,7 +228,7 @@ def _values(row: MailRow, profile: Profile, attachment: str) -> dict[str, str]:
         "portal_adresi": profile.urls.portal,
         "online_islemler_adresi": profile.urls.online_islemler,
         "odeme_adresi": profile.urls.payment,
-        **mail_values(profile, row.track, row.form_source),
+        **mail_values(profile, row.track, row.form_source, form_title=profile.form_title),
     }
 
 
