@@ -302,3 +302,29 @@ ARGUMENT_METAVARS: dict[str, str] = {
     "folder": "KLASÖR",
     "template": "ŞABLON",
 }
+
+
+__all__ = [
+    "ARGUMENT_METAVARS",
+    "CLICK",
+    "METAVARS",
+    "OPTIONS_METAVAR",
+    "SUBCOMMAND_METAVAR",
+    "another_input",
+    "another_profile",
+    "batch_errors_file",
+    "batch_forms_summary",
+    "batch_print_files",
+    "batch_summary",
+    "decimal",
+    "disk_full_in_batch",
+    "fee_warning",
+    "folder_without_manifest",
+    "mail_drafts_hint",
+    "mail_placeholder_sender",
+    "mail_refused",
+    "mail_removed",
+    "mail_summary",
+    "manifest_unreadable",
+    "send_dry_run",
+]

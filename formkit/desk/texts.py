@@ -107,3 +107,13 @@ def _load(path: Path, _size: int, _mtime: int) -> DeskTexts:
     if problems:
         raise ProfileError("\n".join(problems))
     return texts
+
+
+__all__ = [
+    "COVER_PLACEHOLDERS",
+    "MAIL_PLACEHOLDERS",
+    "REMINDER_KEYS",
+    "REMINDER_PLACEHOLDERS",
+    "DeskTexts",
+    "load",
+]
