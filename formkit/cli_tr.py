@@ -107,3 +107,6 @@ class TurkishGroup(click.Group):
         kwargs.setdefault("subcommand_metavar", texts.SUBCOMMAND_METAVAR)
         super().__init__(*args, **kwargs)
         _turkish_params(self.params)
+
+
+__all__ = ["TurkishCommand", "TurkishGroup", "click_modules", "install", "translate", "translate_plural"]

@@ -88,3 +88,13 @@ def _sources(value: object, known: object, problems: list[tuple[str, str]]) -> t
     if unknown:
         problems.append(("source", f"bilinmeyen kaynak {', '.join(unknown)}; [sources] altında tanımlayın"))
     return tuple(n.strip() for n in names)
+
+
+__all__ = [
+    "COVER_PLACEHOLDERS",
+    "MAIL_PLACEHOLDERS",
+    "REMINDER_PLACEHOLDERS",
+    "TEXT_KEYS",
+    "DeskTable",
+    "check",
+]

@@ -127,3 +127,26 @@ class DeliveryRefused(DeliveryError):
 
 class DeliveryUncertain(DeliveryError):
     """The final "." of DATA was sent and no answer came: the server may have taken the message."""
+
+
+__all__ = [
+    "CodeError",
+    "DamagedPdf",
+    "DeliveryDeferred",
+    "DeliveryError",
+    "DeliveryRefused",
+    "DeliveryUncertain",
+    "DiskFullError",
+    "FitError",
+    "FormkitError",
+    "InputError",
+    "JoinError",
+    "MailError",
+    "NotPlain",
+    "PdfError",
+    "ProfileError",
+    "ReferenceKeyError",
+    "SendStopped",
+    "TemplateError",
+    "ValidationError",
+]

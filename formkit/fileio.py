@@ -131,3 +131,14 @@ def remove_temporaries(folder: Path) -> None:
     if folder.is_dir():
         for leftover in folder.glob(TEMP_GLOB):
             leftover.unlink(missing_ok=True)
+
+
+__all__ = [
+    "TEMP_GLOB",
+    "check_target",
+    "disk_full",
+    "is_disk_full",
+    "remove_temporaries",
+    "write_atomic",
+    "write_if_changed",
+]

@@ -95,3 +95,6 @@ def load(path: Path) -> Any:
     except OSError as exc:
         raise InputError(f"{path}: dosya okunamadı ({exc.strerror or exc})") from exc
     return loads(text, label=str(path))
+
+
+__all__ = ["load", "loads"]

@@ -56,3 +56,18 @@ MAX_JSON_MB = Limit("FORMKIT_MAX_JSON_MB", 50, "MB")
 MAX_JSON_ITEMS = Limit("FORMKIT_MAX_JSON_ITEMS", 3_000_000, "değer")
 MAX_JSON_DEPTH = Limit("FORMKIT_MAX_JSON_DEPTH", 20, "düzey")
 MAX_NUMBER_DIGITS = Limit("FORMKIT_MAX_NUMBER_DIGITS", 50, "hane")
+
+
+__all__ = [
+    "MAX_CELLS",
+    "MAX_CELL_CHARS",
+    "MAX_COLUMNS",
+    "MAX_JSON_DEPTH",
+    "MAX_JSON_ITEMS",
+    "MAX_JSON_MB",
+    "MAX_NUMBER_DIGITS",
+    "MAX_ROWS",
+    "MAX_UNPACKED_MB",
+    "MAX_ZIP_RATIO",
+    "Limit",
+]

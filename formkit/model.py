@@ -245,3 +245,24 @@ class Profile:
     def track_url(self, track: Track) -> str:
         """The web page a track's QR code points to."""
         return self.urls.payment if track is Track.BIREYSEL else self.urls.portal
+
+
+__all__ = [
+    "FORM_SOURCES",
+    "Applicant",
+    "BankAccount",
+    "FeeItem",
+    "Fees",
+    "FormSource",
+    "PostalAddress",
+    "Problem",
+    "Procedure",
+    "Profile",
+    "Rule",
+    "Source",
+    "Track",
+    "Urls",
+    "mask_digit_runs",
+    "mask_tc",
+    "redact_tc",
+]

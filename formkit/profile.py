@@ -545,3 +545,22 @@ def _decimal(value: object) -> Decimal | None:
         return Decimal(str(value))
     except InvalidOperation:
         return None
+
+
+__all__ = [
+    "DEFAULT_PROFILE",
+    "MAX_COPIES",
+    "OPTIONAL_TEXTS",
+    "PLACEHOLDERS",
+    "RECEIPT_WAYS",
+    "REQUIRED_TEXTS",
+    "SOURCED_SECTIONS",
+    "TEXT_PLACEHOLDERS",
+    "address_lines",
+    "default_path",
+    "describe",
+    "fee_warning",
+    "load",
+    "place_line",
+    "placeholder_sender",
+]

@@ -22,3 +22,6 @@ def assets_dir() -> Path:
 def asset(*parts: str) -> Path:
     """Path of one shipped asset, e.g. asset("fonts", "DejaVuSans.ttf")."""
     return assets_dir().joinpath(*parts)
+
+
+__all__ = ["asset", "assets_dir"]

@@ -105,3 +105,18 @@ def as_bool(value: str | bool) -> bool | None:
     if word in _FALSE:
         return False
     return None
+
+
+__all__ = [
+    "as_bool",
+    "ascii_safe",
+    "fold",
+    "format_amount",
+    "format_date",
+    "format_phone",
+    "group_iban",
+    "lower",
+    "normalise_space",
+    "title",
+    "upper",
+]

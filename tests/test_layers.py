@@ -113,3 +113,29 @@ def test_the_check_catches_an_upward_import() -> None:
     assert found == [(2, "formkit.packet.builder"), (3, "formkit.pdf")]
     here, there = _layer("formkit.pdf.join"), _layer("formkit.packet.builder")
     assert here is not None and there is not None and there > here
+
+
+@pytest.mark.parametrize(
+    "path",
+    [p for p in SOURCES if p.name != "__init__.py" and not p.name.startswith("_")],
+    ids=lambda p: str(p.relative_to(ROOT.parent)),
+)
+def test_public_modules_say_what_they_export(path: Path) -> None:
+    """Every public module has an `__all__`, and each name in it is defined there (a stale entry fails)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    declared: list[str] | None = None
+    defined: set[str] = set()
+    for node in tree.body:
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            defined.add(node.name)
+        elif isinstance(node, ast.Assign):
+            targets = [t.id for t in node.targets if isinstance(t, ast.Name)]
+            if targets == ["__all__"] and isinstance(node.value, ast.List | ast.Tuple):
+                declared = [e.value for e in node.value.elts if isinstance(e, ast.Constant)]
+            defined.update(targets)
+        elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+            defined.add(node.target.id)
+        elif isinstance(node, ast.ImportFrom | ast.Import):
+            defined.update((alias.asname or alias.name).split(".")[0] for alias in node.names)
+    assert declared is not None, f"{path.name}: no __all__"
+    assert not set(declared) - defined, f"{path.name}: __all__ names what it does not define"

@@ -116,3 +116,15 @@ def xlsx_bytes(lines: Iterable[ErrorLine]) -> bytes:
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+__all__ = [
+    "CSV_NAME",
+    "HEADER",
+    "XLSX_NAME",
+    "ErrorLine",
+    "ErrorReport",
+    "csv_bytes",
+    "neutralise",
+    "xlsx_bytes",
+]

@@ -189,3 +189,6 @@ def pair(
         else:
             result.by_row[row] = next(iter(unique.values()))
     return result
+
+
+__all__ = ["FIELD", "Pairing", "Scanned", "numbers_in", "pair", "scan", "scan_file", "shown"]

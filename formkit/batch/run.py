@@ -752,3 +752,6 @@ class _PrintPlan:
             if f"{PRINT}/{stale.name}" not in names:
                 stale.unlink()
         return written
+
+
+__all__ = ["ERRORS", "PACKETS", "PRINT", "PRINT_CHUNK", "BatchOptions", "BatchResult", "Progress", "run"]

@@ -61,3 +61,6 @@ def set_password(store: Store, password: str, *, who: str) -> None:
 def stored_hash(store: Store) -> str | None:
     """The stored hash, or None when no password was set yet."""
     return store.meta(_KEY)
+
+
+__all__ = ["MAX_LENGTH", "MIN_LENGTH", "hash_password", "set_password", "stored_hash", "verify"]

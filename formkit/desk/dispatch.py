@@ -208,3 +208,16 @@ def _cover_letter(c: Any, listing: Dispatch, profile: Profile, desk_texts: texts
         c.drawRightString(width - margin, y, line)
         y -= 14
     c.showPage()
+
+
+__all__ = [
+    "FOLDER",
+    "NAME_WIDTH",
+    "ROWS_PER_PAGE",
+    "Dispatch",
+    "Item",
+    "dispatch",
+    "recorded",
+    "render",
+    "write",
+]

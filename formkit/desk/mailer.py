@@ -174,3 +174,15 @@ def _with_subject(data: bytes, subject: str) -> bytes:
 def _write(target: Path, data: bytes) -> Path:
     write_if_changed(target, data, error=MailError)
     return target
+
+
+__all__ = [
+    "REMINDER_TAG",
+    "Mailed",
+    "batch_id",
+    "mailed",
+    "outbox",
+    "reminder_name",
+    "sent_files",
+    "write_reminder",
+]

@@ -103,3 +103,6 @@ def _applicant(row: Row, made_default: str) -> Applicant | None:
         pdf=row.pdf,
         made=made,
     )
+
+
+__all__ = ["MANIFEST_NAME", "Applicant", "Batch", "manifest_stamp", "read_applicants"]

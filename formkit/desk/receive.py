@@ -113,3 +113,6 @@ def receive(
         raise DeskError(f"{applicant.ref}: teslim kaydı yazılamadı")
     outcome = Outcome.RECEIVED if new else Outcome.RECEIPT_ADDED if receipt else Outcome.ALREADY
     return Scan(applicant, outcome, progress, dekont_ignored=dekont and not wants_receipt)
+
+
+__all__ = ["MAX_TYPED", "Outcome", "Scan", "find", "receive", "shown"]

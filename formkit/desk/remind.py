@@ -133,3 +133,6 @@ def summary(result: Reminders, after_days: int, folder: Path) -> list[str]:
         + (f"; göndermek için: formkit send {folder} --smtp-host ..." if result.written else "")
     )
     return [turkish.normalise_space(line) for line in lines]
+
+
+__all__ = ["MAX_DAYS", "Reminders", "remind", "summary"]

@@ -164,3 +164,17 @@ def as_csv(rows: list[Line]) -> bytes:
         ]  # fmt: skip
         out.writerow([neutralise(redact_tc(cell)) for cell in cells])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+__all__ = [
+    "CSV_HEADERS",
+    "STEPS",
+    "STEP_WORDS",
+    "Line",
+    "as_csv",
+    "as_json",
+    "combine",
+    "lines",
+    "summary",
+    "text",
+]

@@ -336,3 +336,19 @@ def _progress(rows: list[tuple[str, ...]]) -> Progress:
         else:
             by_kind.setdefault(event.kind, event)
     return Progress(by_kind.get(RECEIVED), by_kind.get(RECEIPT), by_kind.get(DISPATCHED), tuple(reminders))
+
+
+__all__ = [
+    "BUSY_TIMEOUT_MS",
+    "STORE_NAME",
+    "TURKEY",
+    "DeskError",
+    "Event",
+    "Progress",
+    "Store",
+    "local_time",
+    "now_utc",
+    "os_user",
+    "parse_time",
+    "stamp",
+]

@@ -19,15 +19,6 @@ from formkit.desktable import COVER_PLACEHOLDERS, MAIL_PLACEHOLDERS, REMINDER_PL
 from formkit.errors import ProfileError
 from formkit.model import Profile
 
-__all__ = [
-    "COVER_PLACEHOLDERS",
-    "MAIL_PLACEHOLDERS",
-    "REMINDER_KEYS",
-    "REMINDER_PLACEHOLDERS",
-    "DeskTexts",
-    "load",
-]
-
 
 @dataclass(frozen=True)
 class DeskTexts:
@@ -84,3 +75,13 @@ def _load(path: Path, _size: int, _mtime: int) -> DeskTexts:
             "\n".join(f"{path}: desk{'.' + key if key else ''}: {message}" for key, message in table.problems)
         )
     return DeskTexts(source=table.sources, **table.texts)
+
+
+__all__ = [
+    "COVER_PLACEHOLDERS",
+    "MAIL_PLACEHOLDERS",
+    "REMINDER_KEYS",
+    "REMINDER_PLACEHOLDERS",
+    "DeskTexts",
+    "load",
+]

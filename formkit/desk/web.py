@@ -327,3 +327,16 @@ def serve(
     finally:
         server.close()
         app.extensions["formkit_desk"].close()
+
+
+__all__ = [
+    "FILTERS",
+    "IDLE_MINUTES",
+    "LIST_LIMIT",
+    "LOGIN_LIMIT",
+    "MAX_BODY_BYTES",
+    "MAX_HOURS",
+    "create_app",
+    "log",
+    "serve",
+]

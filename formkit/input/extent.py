@@ -123,3 +123,6 @@ class OdsScanner:
 
 def _count(text: str | None) -> int:
     return int(text) if text and text.isdigit() and len(text) < 10 else 1
+
+
+__all__ = ["Extent", "OdsScanner", "XlsxScanner", "column_number"]

@@ -239,3 +239,15 @@ def cell_text(value: object) -> str:
     if isinstance(value, Decimal):
         return format(value.normalize(), "f")
     return str(value)
+
+
+__all__ = [
+    "KIND_NAMES",
+    "Merged",
+    "SheetChoice",
+    "cell_text",
+    "check_size",
+    "choose_sheet",
+    "column_letter",
+    "sheet_rows",
+]

@@ -141,3 +141,16 @@ def open_store(path: Path) -> Table:
         warnings=(),
         _read=lambda: read_store(path),
     )
+
+
+__all__ = [
+    "SCHEMA_VERSION",
+    "STORE_FIELDS",
+    "STORE_FILENAME",
+    "STORE_SUFFIXES",
+    "Store",
+    "is_store_file",
+    "iter_records",
+    "open_store",
+    "read_store",
+]

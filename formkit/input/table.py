@@ -64,3 +64,6 @@ class Table:
     def rows(self) -> Iterator[RawRow]:
         """Every non-blank data row in file order, streamed."""
         return self._read()
+
+
+__all__ = ["RawRow", "Table"]

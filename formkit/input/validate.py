@@ -442,3 +442,23 @@ def count_line(source: str, total: int, invalid: int) -> str:
     if not invalid:
         return f"{source}: {total} satır, hepsi geçerli"
     return f"{source}: {total} satır; {total - invalid} geçerli, {invalid} hatalı"
+
+
+__all__ = [
+    "DEFAULT_KART_OKUYUCU",
+    "DEFAULT_SERTIFIKA_SURESI",
+    "EARLIEST_BIRTH",
+    "MAX_LENGTH",
+    "TRACK_WORDS",
+    "Result",
+    "accepted_track_words",
+    "applicant_from_values",
+    "count_line",
+    "parse_track",
+    "report",
+    "row_tc",
+    "summary_line",
+    "validate_all",
+    "validate_row",
+    "validate_stream",
+]

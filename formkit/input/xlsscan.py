@@ -52,3 +52,6 @@ def reach(path: Path) -> Extent:
             extent.add(row + 1, last + 1)
         position = body + length
     return extent
+
+
+__all__ = ["reach"]

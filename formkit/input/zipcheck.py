@@ -162,3 +162,6 @@ def _inflated_size(
             "kasıtlı olarak hatalı"
         )
     return out
+
+
+__all__ = ["MAX_MEMBERS", "check", "member_names"]

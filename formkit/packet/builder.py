@@ -362,3 +362,17 @@ def write_packet(packet: Packet, out_dir: Path, *, durable: bool = True) -> Path
     target = Path(out_dir) / packet.filename
     write_atomic(target, packet.data, durable=durable)
     return target
+
+
+__all__ = [
+    "BUILTIN_TEMPLATE",
+    "Packet",
+    "PacketBuilder",
+    "build_date",
+    "build_packet",
+    "load_applicant",
+    "packet_filename",
+    "packet_ref",
+    "read_official_form",
+    "write_packet",
+]

@@ -166,3 +166,6 @@ def _record(canvas: Canvas, ctx: content.PageContext, top: float) -> float:
         y -= row_h
     canvas.setDash()
     return y
+
+
+__all__ = ["BOX", "ROOM_BELOW_ITEMS", "STAMP_ANGLE", "draw_checklist"]

@@ -108,3 +108,18 @@ def draw_code128(canvas: Canvas, value: str, x: float, y: float, height: float, 
     canvas.setFillColor(BLACK)
     canvas.drawPath(path, stroke=0, fill=1)
     return (len(modules) + 2 * CODE128_QUIET) * module
+
+
+__all__ = [
+    "BLACK",
+    "CODE128_QUIET",
+    "QR_QUIET",
+    "Run",
+    "bar_runs",
+    "code128_modules",
+    "code128_width",
+    "draw_code128",
+    "draw_qr",
+    "qr_matrix",
+    "qr_runs",
+]

@@ -298,3 +298,32 @@ def mail_values(
     if form_title:
         values["form_title"] = form_title
     return {"form_adimi": profile.say(f"step.print.{form_source}", **values), "nusha_sayisi": str(count)}
+
+
+__all__ = [
+    "PageContext",
+    "all_copy_labels",
+    "applicant_address",
+    "checklist_items",
+    "contacts",
+    "copy_labels",
+    "fee_lines",
+    "mail_values",
+    "next_steps",
+    "officer_place",
+    "packet_contents",
+    "person_name",
+    "profile_values",
+    "receipt_text",
+    "recipient",
+    "record_fields",
+    "say",
+    "side_box",
+    "signing_lines",
+    "stamp_lines",
+    "sum_text",
+    "text_values",
+    "total_text",
+    "track_url_label",
+    "transfer_description",
+]

@@ -368,3 +368,23 @@ def _stable_id(data: bytes) -> bytes:
     last = found[-1]
     digest = hashlib.md5(data[: last.start()], usedforsecurity=False).hexdigest().upper().encode()
     return data[: last.start(1)] + digest + data[last.end(1) : last.start(2)] + digest + data[last.end(2) :]
+
+
+__all__ = [
+    "GAP",
+    "INK_LEVEL",
+    "INSET",
+    "MARK_H",
+    "MARK_SIZE",
+    "SCALE",
+    "InkMap",
+    "Mark",
+    "PageLayout",
+    "Printout",
+    "Spot",
+    "assemble",
+    "mark",
+    "mark_size",
+    "page_layout",
+    "pdfium_lock",
+]

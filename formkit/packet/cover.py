@@ -328,3 +328,18 @@ def _steps(canvas: Canvas, ctx: content.PageContext, top: float, limit: float) -
         canvas.setFont(BOLD, 8.5)
         canvas.drawCentredString(cx, cy - 3, str(number))
         y = draw_fitted(canvas, step_fit, LEFT + indent, y, color=INK) - gap * MM
+
+
+__all__ = [
+    "BARCODE_H",
+    "BARCODE_MODULE",
+    "QR_SIZE",
+    "REMARK_H",
+    "TEXT_INSET",
+    "TITLE",
+    "WINDOW_H",
+    "WINDOW_LEFT",
+    "WINDOW_TOP",
+    "WINDOW_W",
+    "draw_cover",
+]

@@ -160,3 +160,6 @@ def _head_box(canvas: Canvas, ctx: content.PageContext, top: float) -> float:
     canvas.roundRect(LEFT, top - height, CONTENT_W, height, 2 * MM, stroke=1, fill=1)
     draw_fitted(canvas, head, LEFT + 5 * MM, top - 4.5 * MM, color=STAMP_RED)
     return top - height
+
+
+__all__ = ["CHOICE_REASON", "LABEL_W", "SIZES", "TITLE", "draw_datasheet", "rows"]

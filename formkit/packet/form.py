@@ -425,3 +425,26 @@ def _add_fields(canvas: Any) -> None:
             maxlen=spec.max_len or None,
             fieldFlags=" ".join(flags),
         )
+
+
+__all__ = [
+    "BAR_H",
+    "CHECKBOX_NAMES",
+    "CONTENT_W",
+    "COPY_FIELD",
+    "DECLARATION",
+    "GRID",
+    "HINT",
+    "INK",
+    "LABEL",
+    "LABEL_SIZE",
+    "MARGIN_X",
+    "NAVY",
+    "ROW_H",
+    "SOFT",
+    "TITLE_LINES",
+    "FormField",
+    "draw_form",
+    "form_values",
+    "layout_values",
+]

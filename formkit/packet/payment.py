@@ -162,3 +162,6 @@ def _receipt_area(canvas: Canvas, ctx: content.PageContext, top: float) -> float
     y = draw_fitted(canvas, title, center, bottom + height / 2 + title.height, color=MUTED, align="center")
     draw_fitted(canvas, hint, center, y - 1 * MM, color=MUTED, align="center")
     return bottom
+
+
+__all__ = ["LABEL_W", "draw_payment"]

@@ -117,3 +117,16 @@ def normalise_ref(text: str) -> str | None:
     if check_symbol(body) != check:
         return None
     return f"{body[:4]}-{body[4:]}{check}"
+
+
+__all__ = [
+    "ALPHABET",
+    "ENV_KEY",
+    "KEY_FILE",
+    "SYMBOLS",
+    "check_symbol",
+    "config_dir",
+    "make_ref",
+    "normalise_ref",
+    "reference_key",
+]

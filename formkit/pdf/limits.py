@@ -110,3 +110,16 @@ def open_pdfium(data: bytes, label: str) -> pdfium.PdfDocument:
         document.close()
         raise
     return document
+
+
+__all__ = [
+    "MAX_BYTES",
+    "MAX_PAGES",
+    "Fail",
+    "check_pages",
+    "open_pdfium",
+    "quiet_pypdf",
+    "read_pdf_file",
+    "too_large",
+    "unlock",
+]

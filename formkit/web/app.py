@@ -254,3 +254,15 @@ def problems_by_field(problems: Sequence[Problem]) -> dict[str, list[str]]:
         key = problem.field if problem.field in FIELD_NAMES or problem.field == UPLOAD_FIELD else "_"
         grouped.setdefault(key, []).append(problem.message)
     return grouped
+
+
+__all__ = [
+    "MAX_BODY_BYTES",
+    "MAX_UPLOAD_BYTES",
+    "UPLOAD_FIELD",
+    "UPLOAD_LABEL",
+    "create_app",
+    "log",
+    "problems_by_field",
+    "submitted_values",
+]

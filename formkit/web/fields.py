@@ -133,3 +133,17 @@ def web_texts(profile: Profile) -> dict[str, str]:
     (how to get the Kamu SM printout and what uploading it changes; for the upload field)."""
     values = profile_values(profile, profile.copies)
     return {key: profile.say(f"web.{key}", **values) for key in ("lead", "device", "address", "printout")}
+
+
+__all__ = [
+    "DEVICE_CHECKED",
+    "DEVICE_FIELD",
+    "FIELD_NAMES",
+    "LABELS",
+    "TEXT_FIELDS",
+    "TRACK_FIELD",
+    "TrackChoice",
+    "WebField",
+    "track_choices",
+    "web_texts",
+]

@@ -131,3 +131,15 @@ class RedactTcFilter(logging.Filter):
         if record.stack_info:
             record.stack_info = redact_tc(record.stack_info)
         return True
+
+
+__all__ = [
+    "CONTENT_SECURITY_POLICY",
+    "CSRF_FIELD",
+    "SECURITY_HEADERS",
+    "RateLimit",
+    "RateLimiter",
+    "RedactTcFilter",
+    "csrf_ok",
+    "csrf_token",
+]

@@ -82,3 +82,6 @@ def _setup_logging() -> None:
         logger = logging.getLogger(name)
         logger.addHandler(handler)
         logger.setLevel(logging.INFO)
+
+
+__all__ = ["is_loopback", "serve"]
