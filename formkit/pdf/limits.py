@@ -15,12 +15,15 @@ import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pypdfium2 as pdfium
 from pypdf import PdfReader
 from pypdf.errors import DependencyError
 
 from formkit.errors import TemplateError
+
+if TYPE_CHECKING:  # pdfium is imported where it is used: `formkit fill` never loads it
+    import pypdfium2 as pdfium
 
 MAX_BYTES = 20 * 1024 * 1024  # a PDF larger than this is refused before it is read
 MAX_PAGES = 100  # a form or portal printout has a few pages; 100 is generous and bounds the work
@@ -90,6 +93,8 @@ def open_pdfium(data: bytes, label: str) -> pdfium.PdfDocument:
     pdfium tries the empty user password by itself; a document that needs another password is refused.
     The caller holds its pdfium lock (pdfium is not thread-safe).
     """
+
+    import pypdfium2 as pdfium
 
     def fail(message: str) -> TemplateError:
         return TemplateError(f"{label}: {message}")
