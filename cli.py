@@ -50,6 +50,10 @@ def reports_errors(func: F) -> F:
         except KeyboardInterrupt:
             click.echo("durduruldu", err=True)
             sys.exit(130)
+        except BrokenPipeError:  # `formkit status DIR | head`: the reader has gone, nothing to report
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())  # the interpreter's final flush must not fail again
+            sys.exit(1)
         except Exception as exc:
             if os.environ.get("FORMKIT_DEBUG"):
                 raise

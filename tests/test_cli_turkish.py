@@ -112,3 +112,26 @@ def test_the_catalogue_covers_every_message_of_the_installed_click() -> None:
     placeholders = re.compile(r"\{(\w+)")
     for msgid, turkish in texts.CLICK.items():  # no placeholder that click does not fill
         assert set(placeholders.findall(turkish)) <= set(placeholders.findall(msgid)), msgid
+
+
+def test_a_closed_pipe_ends_quietly(tmp_path: Path) -> None:
+    """`formkit validate big.csv | head` closes the pipe early: no "unexpected" line, no traceback."""
+    import subprocess
+    import sys
+
+    example = (Path(cli.__file__).parent / "examples" / "hatali.csv").read_text(encoding="utf-8-sig")
+    header, *rows = example.splitlines()
+    table = tmp_path / "liste.csv"  # the example's bad rows many times over: thousands of problem lines
+    table.write_text("\n".join([header, *(rows * 300)]) + "\n", encoding="utf-8")
+    run = subprocess.Popen(
+        [sys.executable, "-c", "import cli; cli.main()", "validate", str(table)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=Path(cli.__file__).parent,
+    )
+    assert run.stdout is not None and run.stderr is not None
+    run.stdout.readline()
+    run.stdout.close()  # the reader goes away after the first line, as `head -1` does
+    err = run.stderr.read().decode()
+    run.wait(timeout=120)
+    assert "beklenmeyen" not in err and "Traceback" not in err, err[-500:]
