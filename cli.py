@@ -141,6 +141,8 @@ def profile_check(file: str | None) -> None:
             "`formkit send` bu adresten göndermez: kurumunuzun gerçek e-posta adresini yazın",
             err=True,
         )
+    if profile.fees.price_change is None:
+        click.echo(texts.price_change_missing(), err=True)
     warn_fees(profile)
 
 

@@ -130,6 +130,9 @@ class Fees:
     valid_from: date
     items: tuple[FeeItem, ...]
     currency: str = "TL"
+    # Kamu SM's last known price change ([fees] price_change), with its source keys; None: none recorded
+    price_change: date | None = None
+    price_change_sources: tuple[str, ...] = ()
 
     @property
     def total(self) -> Decimal:

@@ -18,7 +18,7 @@ from typing import Any
 from stdnum import iban as stdnum_iban
 from stdnum.exceptions import ValidationError as StdnumError
 
-from formkit import texts, turkish
+from formkit import desktable, texts, turkish
 from formkit.errors import ProfileError
 from formkit.model import (
     BankAccount,
@@ -35,7 +35,6 @@ from formkit.resources import asset
 
 DEFAULT_PROFILE = "mersin.toml"
 PLACEHOLDERS = frozenset({"AD", "SOYAD", "TC", "ad", "soyad", "AD_SOYAD", "ad_soyad"})
-PRICE_CHANGE = date(2026, 1, 1)  # Kamu SM's last known price change after the seed
 MAX_COPIES = 5  # more signed copies than this is a typo, not a procedure
 
 # Placeholders a sentence of `[texts]` may use (content.text_values fills them per packet).
@@ -60,10 +59,11 @@ REQUIRED_TEXTS = (
     "contents.payment", "side.kurum", "side.aile-hekimi", "side.envelope", "side.fee.kurum",
     "side.fee.aile-hekimi", "side.ptt", "side.ptt_hint", "side.no_post", "contacts.ref",
     "payment.staple", "payment.staple_hint", "payment.exact",
-    "mail.print", "mail.packet",
+    "mail.packet",
     "web.lead", "web.kurum", "web.aile-hekimi", "web.bireysel", "web.device", "web.address", "web.printout",
 )  # fmt: skip
-OPTIONAL_TEXTS = ("receipt.paper", "receipt.email", "step.extra_document")  # required when the profile says
+# required when the profile says; "mail.print" is accepted but no longer used (mails use "step.print.*")
+OPTIONAL_TEXTS = ("receipt.paper", "receipt.email", "step.extra_document", "mail.print")
 RECEIPT_WAYS = ("paper", "email")
 SOURCED_SECTIONS = ("officer", "kamusm", "bank", "fees", "urls", "form", "procedure")
 
@@ -111,13 +111,18 @@ def placeholder_sender(address: str) -> str | None:
 
 
 def fee_warning(profile: Profile, today: date | None = None) -> str | None:
-    """A one-line warning when the profile's fees are more than a year old (prices changed on 01.01.2026)."""
+    """A one-line warning when the profile's fees predate Kamu SM's last known price change (`[fees]
+    price_change`, printed with its source) or are more than a year old."""
     today = today or date.today()
-    valid_from = profile.fees.valid_from
-    changed = valid_from < PRICE_CHANGE <= today
-    if not changed and (today - valid_from).days <= 365:
+    fees = profile.fees
+    change = fees.price_change
+    changed = change is not None and fees.valid_from < change <= today
+    if not changed and (today - fees.valid_from).days <= 365:
         return None
-    return texts.fee_warning(valid_from, PRICE_CHANGE if changed else None, profile.urls.fees)
+    if not changed:
+        return texts.fee_warning(fees.valid_from, None, profile.urls.fees)
+    source = "; ".join(profile.sources[key].cite() for key in fees.price_change_sources)
+    return texts.fee_warning(fees.valid_from, change, profile.urls.fees, source)
 
 
 def place_line(address: PostalAddress) -> str:
@@ -165,6 +170,7 @@ def describe(profile: Profile) -> str:
             for item, amount in zip(fees.items, amounts, strict=True)
         ),
         f"  {'Toplam':<{width}}  {total:>{money}}",
+        *_describe_price_change(profile),
         "",
         "Web adresleri:",
         f"  Başvuru portalı:  {profile.urls.portal}",
@@ -189,6 +195,18 @@ def describe(profile: Profile) -> str:
     lines += ["", "Kaynaklar:"]
     lines += [f"  {key}: {source.cite()}" for key, source in profile.sources.items()]
     return "\n".join(lines)
+
+
+def _describe_price_change(profile: Profile) -> list[str]:
+    """Kamu SM's last known price change with its source (`[fees] price_change`), for `profile show`."""
+    fees = profile.fees
+    if fees.price_change is None:
+        return []
+    cite = "; ".join(profile.sources[key].cite() for key in fees.price_change_sources)
+    return [
+        f"  Kamu SM fiyat değişikliği: {turkish.format_date(fees.price_change)}",
+        f"      Kaynak: {cite}",
+    ]
 
 
 def _describe_procedure(profile: Profile) -> list[str]:
@@ -356,10 +374,17 @@ class _Reader:
             items.append(FeeItem(name=name.strip(), amount=amount))
         if self.get("fees.total") is not None:
             self.fail("fees.total", "toplam yazılmaz, kalemlerden hesaplanır; bu anahtarı silin")
+        change: date | None = None
+        change_sources: tuple[str, ...] = ()
+        if self.get("fees.price_change") is not None:  # a missing one: `formkit profile check` warns
+            change = self.day("fees.price_change")
+            change_sources = self.source_keys("fees.price_change_source")
         return Fees(
             valid_from=self.day("fees.valid_from"),
             items=tuple(items),
             currency=self.text("fees.currency", required=False) or "TL",
+            price_change=change,
+            price_change_sources=change_sources,
         )
 
     def source_keys(self, key: str, value: Any = None) -> tuple[str, ...]:
@@ -476,6 +501,8 @@ class _Reader:
             if section != "procedure" and self.get(section) is not None:
                 self.source_keys(f"{section}.source")
         procedure = self.procedure()
+        for key, message in desktable.check(self.get("desk"), self.get("sources")).problems:
+            self.fail(f"desk.{key}" if key else "desk", message)
         profile = Profile(
             name=self.text("profile.name"),
             province=self.text("profile.province"),
@@ -525,7 +552,6 @@ __all__ = [
     "MAX_COPIES",
     "OPTIONAL_TEXTS",
     "PLACEHOLDERS",
-    "PRICE_CHANGE",
     "RECEIPT_WAYS",
     "REQUIRED_TEXTS",
     "SOURCED_SECTIONS",

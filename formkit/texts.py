@@ -147,6 +147,51 @@ def mail_placeholder_sender(domain: str) -> str:
     )
 
 
+def price_change_missing() -> str:
+    """`formkit profile check`: the profile records no price change, so only fees over a year old warn."""
+    return (
+        "uyarı: [fees] price_change (Kamu SM'nin bilinen son fiyat değişikliğinin tarihi) ve "
+        "price_change_source yok: ücretler yalnızca bir yıldan eskiyse uyarılır; ekleyin (ör. "
+        "yerleşik profildeki gibi price_change = 2026-01-01)"
+    )
+
+
+def send_plan(*, new: int, changed: int, sent: int, uncertain: int) -> str:
+    """`formkit send`, before sending: what this run will do."""
+    line = f"plan: {new} yeni, {changed} değişmiş paket gönderilecek; {sent} ileti zaten gönderilmiş"
+    return line + (f", {uncertain} belirsiz" if uncertain else "")
+
+
+def send_totals(*, sent: int, skipped: int, failed: int, uncertain: int) -> str:
+    """`formkit send`'s closing count."""
+    return f"gönderilen: {sent}, zaten gönderilmiş: {skipped}, başarısız: {failed}, belirsiz: {uncertain}"
+
+
+def send_failed(name: str, reason: str) -> str:
+    return f"başarısız: {name}: {reason}"
+
+
+def send_uncertain(name: str, reason: str) -> str:
+    return f"belirsiz: {name}: {reason}"
+
+
+def send_would_send(name: str, to: str, subject: str) -> str:
+    """`formkit send --dry-run`: one message that a real run would send."""
+    return f"gönderilecek: {name} → {to} ({subject})"
+
+
+def send_sent(label: str) -> str:
+    return f"gönderildi: {label}"
+
+
+def send_uncertain_hint() -> str:
+    """After a run with messages that may or may not have reached the server."""
+    return (
+        "belirsiz iletiler sunucuya ulaşmış olabilir; alıcıya sorduktan sonra "
+        "--retry-uncertain ile yeniden gönderilebilir"
+    )
+
+
 def send_dry_run(count: int) -> str:
     return f"deneme: {count} ileti gönderilecekti; hiçbir şey gönderilmedi"
 
@@ -154,10 +199,12 @@ def send_dry_run(count: int) -> str:
 # --- fees -------------------------------------------------------------------------------------------
 
 
-def fee_warning(valid_from: date, price_change: date | None, fees_url: str) -> str:
-    """The profile's fees predate a known price change (price_change), or are just over a year old (None)."""
+def fee_warning(valid_from: date, price_change: date | None, fees_url: str, source: str = "") -> str:
+    """The profile's fees predate a known price change (price_change, from the profile with its source), or
+    are just over a year old (None)."""
     why = (
         f"Kamu SM ücretleri {price_change:%d.%m.%Y} tarihinde değişti"
+        + (f" (kaynak: {source})" if source else "")
         if price_change is not None
         else "bu tarih bir yıldan eski"
     )
@@ -326,5 +373,13 @@ __all__ = [
     "mail_removed",
     "mail_summary",
     "manifest_unreadable",
+    "price_change_missing",
     "send_dry_run",
+    "send_failed",
+    "send_plan",
+    "send_sent",
+    "send_totals",
+    "send_uncertain",
+    "send_uncertain_hint",
+    "send_would_send",
 ]

@@ -3,8 +3,11 @@
 Every instruction an e-mail gives is a `[texts."key"]` sentence of the profile, with its source: the
 same sentences the packet's pages print. This script only lays them out as the `string.Template` files
 `formkit mail` fills per message. A sentence's `{placeholders}` become the mail's `$placeholders` where one
-exists (the portal address, the officer on one line, the fee total, ...); what the mail has no placeholder
-for (the number of copies, the receipt's e-mail address, an extra document) is written in from the profile.
+exists (the portal address, the officer on one line, the fee total, the number of copies, ...); what the
+mail has no placeholder for (the receipt's e-mail address, an extra document) is written in from the profile.
+The print-and-sign step is `$form_adimi`: `formkit mail` fills it per message with the profile's
+`step.print.<form_source>` sentence, so the e-mail says what the packet's copies are (the portal printout,
+the province's form, or a data sheet) as the cover does.
 
     python scripts/build_mail_texts.py                 # rewrite assets/mail/ from the built-in profile
     python scripts/build_mail_texts.py --profile il.toml --out metinler/
@@ -40,7 +43,9 @@ MAIL_PLACEHOLDERS = {
     "bank": "$banka",
     "kamusm_phone": "$kamusm_telefon",
     "ref": "$ref",
+    "copies": "$nusha_sayisi",
 }
+PRINT_STEP = "$form_adimi"  # not a sentence key: the mail composer fills it per packet (its form_source)
 WIDTH = 100
 
 
@@ -49,18 +54,18 @@ def steps(profile: Profile, track: Track) -> list[tuple[tuple[str, ...], str]]:
     extra = ("step.extra_document",) if profile.procedure.extra_document else ()
     first = ("step.system.bireysel" if track is Track.BIREYSEL else "step.system", "step.security_word")
     if track is Track.KURUM:
-        return [(first, ""), (("mail.print",), ""), (("step.hand_in.kurum", *extra), "")]
+        return [(first, ""), ((PRINT_STEP,), ""), (("step.hand_in.kurum", *extra), "")]
     if track is Track.AILE_HEKIMI:
         receipt = "receipt.email" if profile.procedure.receipt == "email" else "receipt.paper"
         return [
             (first, ""),
-            (("mail.print",), ""),
+            ((PRINT_STEP,), ""),
             (("step.pay.aile-hekimi",), "bank"),
             (("step.hand_in.aile-hekimi", *extra, receipt), ""),
         ]
     return [
         (first, ""),
-        (("mail.print",), ""),
+        ((PRINT_STEP,), ""),
         (("step.post.bireysel",), "kamusm"),
         (("step.pay.bireysel",), ""),
     ]
@@ -90,6 +95,9 @@ def say(profile: Profile, track: Track, keys: tuple[str, ...], *, as_html: bool 
         )
     out = []
     for key in keys:
+        if key == PRINT_STEP:
+            out.append(PRINT_STEP)
+            continue
         text = profile.texts[key].text.replace("$", "$$")
         out.append((html.escape(text, quote=False) if as_html else text).format_map(values))
     return " ".join(out)

@@ -438,9 +438,13 @@ def test_reminders_go_out_through_send_once_and_survive_a_mail_rerun(folder: Pat
     reminder = folder / "outbox" / f"{aile}-hatirlatma-1.eml"
     written = reminder.read_bytes()
 
-    # `formkit mail` run again clears messages it does not know; `remind` writes the unsent one back.
+    # `formkit mail` run again leaves the unsent reminder alone: only its own `<REF>.eml` are its to remove.
     assert run("mail", str(folder), "--profile", str(real)).exit_code == 0
-    assert not reminder.exists()
+    assert reminder.read_bytes() == written
+    again = run("remind", str(folder), "--after", "7", "--profile", str(real))
+    assert "yeniden yazıldı" not in again.output and "0 hatırlatma giden kutusuna yazıldı" in again.output
+    # One deleted by hand before it was sent is written back, the same message.
+    reminder.unlink()
     again = run("remind", str(folder), "--after", "7", "--profile", str(real))
     assert "yeniden yazıldı" in again.output and "0 hatırlatma giden kutusuna yazıldı" in again.output
     assert reminder.read_bytes() == written

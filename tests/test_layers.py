@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parent.parent / "formkit"
 LAYERS: list[set[str]] = [
     {"formkit.errors", "formkit.resources"},
     {"formkit.model"},
-    {"formkit.turkish", "formkit.fileio"},
+    {"formkit.turkish", "formkit.fileio", "formkit.desktable"},
     {"formkit.profile", "formkit.texts", "formkit.jsonload", "formkit.limits"},
     {"formkit.pdf"},
     {"formkit.acroform"},

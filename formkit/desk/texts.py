@@ -8,29 +8,23 @@ the desk needs nothing from the general profile loader beyond the file it came f
 
 from __future__ import annotations
 
-import string
 import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from formkit import desktable
 from formkit import profile as profiles
+from formkit.desktable import COVER_PLACEHOLDERS, MAIL_PLACEHOLDERS, REMINDER_PLACEHOLDERS
 from formkit.errors import ProfileError
 from formkit.model import Profile
-
-# Filled by formkit's mail composer from the profile and the manifest (see formkit.mail).
-MAIL_PLACEHOLDERS = frozenset(
-    {"ad_soyad", "ad_SOYAD", "ref", "kurum_adi", "teslim_yeri", "teslim_yeri_tek_satir", "basvuru_turu"}
-)
-REMINDER_PLACEHOLDERS = frozenset({"eksik", "posta_tarihi"})  # filled by the desk
-COVER_PLACEHOLDERS = frozenset({"tarih", "liste_no", "adet", "kurum_adi"})
 
 
 @dataclass(frozen=True)
 class DeskTexts:
     """Everything the desk prints or mails, with the source the wording rests on."""
 
-    source: str
+    source: tuple[str, ...]  # keys of the profile's [sources]
     reminder_subject: str
     reminder_text: str
     missing_form: str
@@ -70,43 +64,17 @@ REMINDER_KEYS = ("source", "reminder_subject", "reminder_text", "missing_form", 
 
 @lru_cache(maxsize=4)
 def _load(path: Path, _size: int, _mtime: int) -> DeskTexts:
+    """The `[desk]` table, checked by formkit.desktable (the same check `formkit profile check` runs)."""
     try:
-        table = tomllib.loads(path.read_text(encoding="utf-8")).get("desk", {})
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise ProfileError(f"{path}: profil okunamadı ({exc})") from exc
-    if not isinstance(table, dict):
-        raise ProfileError(f"{path}: desk: bir tablo olmalı ([desk])")
-    problems: list[str] = []
-
-    def text(key: str, allowed: frozenset[str]) -> str:
-        value = table.get(key, "")
-        if not isinstance(value, str):
-            problems.append(f"{path}: desk.{key}: metin olmalı")
-            return ""
-        template = string.Template(value)
-        if not template.is_valid():
-            problems.append(f"{path}: desk.{key}: geçersiz $ kullanımı (düz $ için $$ yazın)")
-            return ""
-        unknown = sorted(set(template.get_identifiers()) - allowed)
-        if unknown:
-            names = ", ".join("$" + name for name in unknown)
-            known = " ".join("$" + name for name in sorted(allowed))
-            problems.append(f"{path}: desk.{key}: bilinmeyen yer tutucu {names}; kullanılabilenler: {known}")
-        return value.strip() + ("\n" if "\n" in value.strip() else "")
-
-    mail = MAIL_PLACEHOLDERS | REMINDER_PLACEHOLDERS
-    texts = DeskTexts(
-        source=text("source", frozenset()),
-        reminder_subject=text("reminder_subject", mail),
-        reminder_text=text("reminder_text", mail),
-        missing_form=text("missing_form", frozenset()),
-        missing_receipt=text("missing_receipt", frozenset()),
-        cover_letter_subject=text("cover_letter_subject", COVER_PLACEHOLDERS),
-        cover_letter=text("cover_letter", COVER_PLACEHOLDERS),
-    )
-    if problems:
-        raise ProfileError("\n".join(problems))
-    return texts
+    table = desktable.check(data.get("desk"), data.get("sources"))
+    if table.problems:
+        raise ProfileError(
+            "\n".join(f"{path}: desk{'.' + key if key else ''}: {message}" for key, message in table.problems)
+        )
+    return DeskTexts(source=table.sources, **table.texts)
 
 
 __all__ = [

@@ -30,6 +30,7 @@ from typing import Any
 from formkit import turkish
 from formkit.errors import InputError, MailError, TemplateError
 from formkit.model import Profile, Track
+from formkit.packet.content import mail_values
 from formkit.profile import address_lines
 from formkit.resources import asset
 
@@ -80,6 +81,7 @@ class MailRow:
     pdf: Path  # absolute
     sha256: str
     packet: str = ""  # what the packet is: the batch's build key, else its sha256
+    form_source: str = "data-sheet"  # the manifest's: "portal" | "profile" | "data-sheet"
 
     @property
     def display_name(self) -> str:
@@ -132,6 +134,8 @@ PLACEHOLDERS: Mapping[str, str] = {
     "portal_adresi": "application portal URL",
     "online_islemler_adresi": "Kamu SM online işlemler URL",
     "odeme_adresi": "payment page URL",
+    "form_adimi": "the profile's print-and-sign sentence for the packet's copies (its form_source)",
+    "nusha_sayisi": "how many copies the applicant signs",
 }
 
 
@@ -224,6 +228,7 @@ def _values(row: MailRow, profile: Profile, attachment: str) -> dict[str, str]:
         "portal_adresi": profile.urls.portal,
         "online_islemler_adresi": profile.urls.online_islemler,
         "odeme_adresi": profile.urls.payment,
+        **mail_values(profile, row.track, row.form_source, form_title=profile.form_title),
     }
 
 

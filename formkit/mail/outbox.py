@@ -116,7 +116,9 @@ def _mail_row(entry: Row, root: Path) -> MailRow | Refusal:
         if not ad:
             ad, soyad = soyad, ""
     sha = entry.sha256.strip().lower()
-    return MailRow(entry.row, ref, name, ad, soyad, track, e_posta, pdf, sha, entry.key or sha)
+    return MailRow(
+        entry.row, ref, name, ad, soyad, track, e_posta, pdf, sha, entry.key or sha, entry.form_source
+    )
 
 
 @dataclass
@@ -201,11 +203,14 @@ def write_outbox(
 
 
 def _is_ours(path: Path) -> bool:
-    """A message file formkit wrote (it carries X-Formkit-Ref); anything else in the folder is left alone."""
+    """A message `formkit mail` itself wrote: it carries X-Formkit-Ref and is named after that reference
+    (`<REF>.eml`). Anything else in the folder is left alone: files put there by hand, and the reminders
+    `formkit remind` writes (`<REF>-hatirlatma-N.eml`, with the same header) for `send` to send."""
     try:
-        return read_head(path)["X-Formkit-Ref"] is not None
+        ref = read_head(path)["X-Formkit-Ref"]
     except (OSError, ValueError, TypeError, MessageError):
         return False
+    return ref is not None and path.name == eml_name(str(ref))
 
 
 def batch_token(folder: Path) -> str:

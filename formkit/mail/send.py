@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from email.errors import MessageError
 from pathlib import Path
 
+from formkit import texts
 from formkit.errors import (
     DeliveryDeferred,
     DeliveryRefused,
@@ -72,17 +73,17 @@ class SendSummary:
         return 1 if self.failed or self.uncertain else 0
 
     def lines(self) -> list[str]:
+        """The run's summary (texts in formkit.texts); reasons with T.C. numbers masked."""
         out = [
-            f"gönderilen: {len(self.sent)}, zaten gönderilmiş: {len(self.skipped)}, "
-            f"başarısız: {len(self.failed)}, belirsiz: {len(self.uncertain)}"
-        ]
-        out += [redact_tc(f"başarısız: {name}: {reason}") for name, reason in self.failed]
-        out += [redact_tc(f"belirsiz: {name}: {reason}") for name, reason in self.uncertain]
-        if self.uncertain:
-            out.append(
-                "belirsiz iletiler sunucuya ulaşmış olabilir; alıcıya sorduktan sonra "
-                "--retry-uncertain ile yeniden gönderilebilir"
+            texts.send_totals(
+                sent=len(self.sent), skipped=len(self.skipped), failed=len(self.failed),
+                uncertain=len(self.uncertain),
             )
+        ]  # fmt: skip
+        out += [redact_tc(texts.send_failed(name, reason)) for name, reason in self.failed]
+        out += [redact_tc(texts.send_uncertain(name, reason)) for name, reason in self.uncertain]
+        if self.uncertain:
+            out.append(texts.send_uncertain_hint())
         return out
 
 
@@ -189,7 +190,7 @@ def send_outbox(
         raise InputError("--smtp-host gerekli (yalnızca --dry-run onsuz çalışır)")
     summary = SendSummary(failed=list(broken))
     for name, reason in broken:
-        echo(f"başarısız: {name}: {reason}")
+        echo(texts.send_failed(name, reason))
     if dry_run:
         with Journal(folder / JOURNAL_NAME, readonly=True) as journal:
             journal.register_all(
@@ -205,7 +206,7 @@ def send_outbox(
                     summary.uncertain.append((out.file.name, _UNCERTAIN))
                 else:
                     summary.would_send.append(out.file.name)
-                    echo(f"gönderilecek: {out.file.name} → {out.to} ({out.subject})")
+                    echo(texts.send_would_send(out.file.name, out.to, out.subject))
         return summary
     assert settings is not None
     link = Link(settings)
@@ -223,7 +224,7 @@ def send_outbox(
                     continue
                 if entry.state is State.HANDED and not retry_uncertain:
                     summary.uncertain.append((out.file.name, _UNCERTAIN))
-                    echo(f"belirsiz: {label}: {_UNCERTAIN}")
+                    echo(texts.send_uncertain(label, _UNCERTAIN))
                     continue
                 _send_one(
                     out, entry.attempts, label, link, journal, summary, retry, interval, last_start, echo,
@@ -260,9 +261,7 @@ def _plan(
             summary.changed += 1
         else:
             summary.new += 1
-    line = f"plan: {summary.new} yeni, {summary.changed} değişmiş paket gönderilecek; "
-    line += f"{sent} ileti zaten gönderilmiş"
-    echo(line + (f", {uncertain} belirsiz" if uncertain else ""))
+    echo(texts.send_plan(new=summary.new, changed=summary.changed, sent=sent, uncertain=uncertain))
 
 
 def _hand_over(journal: Journal, key: str, attempts: int, claimed: list[bool]) -> bool:
@@ -291,7 +290,7 @@ def _send_one(
         reason = f"ileti okunamadı ({exc.strerror or exc})"
         journal.mark(out.key, State.FAILED, reason)
         summary.failed.append((out.file.name, reason))
-        echo(f"başarısız: {label}: {reason}")
+        echo(texts.send_failed(label, reason))
         return
     reason = ""
     unreachable = False
@@ -321,7 +320,7 @@ def _send_one(
             if not claimed[0]:
                 reason = "başka bir gönderim çalışması bu iletiyi üstlendi"
                 summary.uncertain.append((out.file.name, reason))
-                echo(f"belirsiz: {label}: {reason}")
+                echo(texts.send_uncertain(label, reason))
                 return
             attempts += link.handed_over
             reason = str(exc)
@@ -330,20 +329,20 @@ def _send_one(
         except DeliveryRefused as exc:
             journal.mark(out.key, State.FAILED, str(exc))
             summary.failed.append((out.file.name, str(exc)))
-            echo(f"başarısız: {label}: {exc}")
+            echo(texts.send_failed(label, str(exc)))
             return
         except DeliveryUncertain as exc:
             journal.mark(out.key, State.HANDED, str(exc))
             summary.uncertain.append((out.file.name, str(exc)))
-            echo(f"belirsiz: {label}: {exc}")
+            echo(texts.send_uncertain(label, str(exc)))
             return
         journal.mark(out.key, State.SENT, answer)
         summary.sent.append(out.file.name)
-        echo(f"gönderildi: {label}")
+        echo(texts.send_sent(label))
         return
     if unreachable:  # the server cannot be reached at all: every other message would fail the same way
         raise SendStopped(reason)
     final = f"{retry.retries + 1} denemede gönderilemedi; son yanıt: {reason}"
     journal.mark(out.key, State.FAILED, final)
     summary.failed.append((out.file.name, final))
-    echo(f"başarısız: {label}: {final}")
+    echo(texts.send_failed(label, final))

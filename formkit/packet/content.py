@@ -290,8 +290,8 @@ def mail_values(
     """E-mail template values that depend on the packet's kind of copies (the manifest's form_source).
 
     `form_adimi`: the profile's print-and-sign sentence for this case; `nusha_sayisi`: how many copies are
-    signed. mail.core does not pass these yet: wiring them in as `$form_adimi` and `$nusha_sayisi` lets the
-    mail texts follow the three cases the way the packet's pages do.
+    signed. formkit.mail.compose fills `$form_adimi` and `$nusha_sayisi` of the mail texts with them, so the
+    e-mails follow the three cases the way the packet's pages do.
     """
     count = copies if copies is not None else profile.copies_for(track)
     values = profile_values(profile, count)
