@@ -9,7 +9,6 @@ from __future__ import annotations
 import importlib.util
 import io
 import re
-from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -25,16 +24,16 @@ from reportlab.pdfgen.canvas import Canvas
 import cli
 from formkit import profile as profiles
 from formkit.errors import ProfileError
-from formkit.model import Applicant, Profile, Track
+from formkit.model import Profile, Track
 from formkit.packet import content
 from formkit.packet.builder import PacketBuilder, build_packet
 from formkit.turkish import lower
 from formkit.web import create_app
 from formkit.web.fields import web_texts
 from formkit.web.security import RateLimit
+from tests.test_packet import TC, applicant
 
 ROOT = Path(__file__).resolve().parent.parent
-TC = "10000000146"
 HEAD = "Bu sayfa başvuru formu değildir. İmzalayacağınız form, Kamu SM sisteminden alacağınız çıktıdır."
 MERNIS = "sistem doldurur; nüfus kaydınızla aynı olmalı"
 
@@ -66,26 +65,6 @@ def _env(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.fixture(scope="module")
 def profile() -> Profile:
     return profiles.load()
-
-
-def applicant(track: Track, **changes: Any) -> Applicant:
-    base = Applicant(
-        ad="İlknur",
-        soyad="Iğdır",
-        tc_kimlik_no=TC,
-        dogum_tarihi=date(1985, 4, 23),
-        dogum_yeri="Tarsus",
-        e_posta="ilknur.igdir@saglik.gov.tr",
-        cep_telefonu="5324123310",
-        kurum="Mersin Şehir Eğitim ve Araştırma Hastanesi",
-        unvan="Uzman Doktor",
-        adres="Çiftlikköy Mah. 34. Cad. No: 12 Daire 3",
-        il="Mersin",
-        ilce="Yenişehir",
-        posta_kodu="33110",
-        track=track,
-    )
-    return replace(base, **changes)
 
 
 def pages_of(data: bytes) -> list[str]:
