@@ -16,19 +16,17 @@ from __future__ import annotations
 
 import io
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from functools import cache
 from pathlib import Path
 from typing import Any
 
-from pypdf import PdfReader, PdfWriter
-from pypdf.errors import PdfReadError, PyPdfError
 from reportlab.pdfgen.canvas import Canvas
 
 from formkit.acroform.engine import Template
-from formkit.errors import InputError, ProfileError, TemplateError, ValidationError
+from formkit.errors import InputError, ProfileError, ValidationError
 from formkit.fileio import write_atomic
 from formkit.input.sources import open_table
 from formkit.input.validate import applicant_from_values
@@ -39,17 +37,14 @@ from formkit.packet.codes import qr_runs
 from formkit.packet.copies import Printout, assemble, mark_size
 from formkit.packet.cover import draw_cover
 from formkit.packet.datasheet import draw_datasheet
-from formkit.packet.form import COPY_FIELD, form_values
+from formkit.packet.form import form_values
 from formkit.packet.payment import draw_payment
 from formkit.packet.reference import make_ref
 from formkit.pdf import fonts, limits
 from formkit.pdf.fastcanvas import PacketCanvas
 from formkit.pdf.layout import PAGE_H, PAGE_W, FitError
 from formkit.profile import fee_warning
-from formkit.resources import asset
 from formkit.turkish import ascii_safe, upper
-
-BUILTIN_TEMPLATE = "nes-basvuru-formu.pdf"
 
 
 @dataclass(frozen=True)
@@ -108,7 +103,6 @@ class PacketBuilder:
                 "sayfası doldurulmaz; bir AcroForm'u düzenlenebilir doldurmak için formkit fill --editable"
             )
         self.profile = profile
-        self.editable = editable
         self.official = Printout.load(official_form, official_label) if official_form is not None else None
         self.province_form = _province_form(profile) if profile.form_template else None
         for track in Track:  # make the QR matrices now, not inside the first packet
@@ -138,8 +132,6 @@ class PacketBuilder:
         try:
             if printout is not None:
                 data, pages = self._render_with_printout(ctx, printout, notes)
-            elif self.editable:
-                data, pages = self._render_editable(ctx)
             else:
                 data, pages = self._render(ctx)
         except FitError as exc:
@@ -206,26 +198,6 @@ class PacketBuilder:
         canvas.save()
         return buffer.getvalue(), pages
 
-    def _render_editable(self, ctx: content.PageContext) -> tuple[bytes, int]:
-        """--editable: the two copies from the fillable template, filled but keeping their fields.
-
-        Each copy's fields are put under their own parent (`nusha1.ad`, `nusha2.ad`) so the two copies
-        stay independent in a viewer; the copy mark is the template's own `nusha` field.
-        """
-        template = _builtin_template()
-        values = form_values(ctx.applicant, ctx.today)
-        copies = [
-            template.fill({**values, COPY_FIELD: label}, flatten=False) for label in content.copy_labels(ctx)
-        ]
-
-        def add_copies(writer: PdfWriter) -> None:
-            for number, copy in enumerate(copies, start=1):
-                reader = PdfReader(io.BytesIO(copy))
-                reader.add_form_topname(f"nusha{number}")
-                writer.append(reader)
-
-        return _assemble(self._own_pages(ctx), add_copies, "doldurulabilir form pakete eklenemedi")
-
     def _render_with_printout(
         self, ctx: content.PageContext, printout: Printout, notes: list[str]
     ) -> tuple[bytes, int]:
@@ -239,33 +211,6 @@ class PacketBuilder:
         self._tail(canvas, ctx)
         canvas.save()
         return assemble(buffer.getvalue(), printout, labels)
-
-    def _own_pages(self, ctx: content.PageContext) -> PdfReader:
-        """The pages formkit draws itself (cover, checklist, payment page), read back for pypdf assembly."""
-        buffer = io.BytesIO()
-        canvas = self._canvas(buffer, ctx)
-        draw_cover(canvas, ctx)
-        canvas.showPage()
-        self._tail(canvas, ctx)
-        canvas.save()
-        return PdfReader(io.BytesIO(buffer.getvalue()))
-
-
-def _assemble(own: PdfReader, add_copies: Callable[[PdfWriter], None], failure: str) -> tuple[bytes, int]:
-    """Cover, then the copies add_copies puts in, then the rest of formkit's own pages; (bytes, pages)."""
-    writer = PdfWriter()
-    try:
-        with limits.quiet_pypdf():
-            writer.add_page(own.pages[0])
-            add_copies(writer)
-            for page in own.pages[1:]:
-                writer.add_page(page)
-            writer.add_metadata(_metadata(own))
-            out = io.BytesIO()
-            writer.write(out)
-    except (PdfReadError, PyPdfError, ValueError, KeyError, TypeError) as exc:
-        raise TemplateError(f"{failure} ({exc})") from exc
-    return out.getvalue(), len(writer.pages)
 
 
 def _province_form(profile: Profile) -> Template:
@@ -298,19 +243,6 @@ _SAMPLE = Applicant(
     ad="", soyad="", tc_kimlik_no="", dogum_tarihi=date(2000, 1, 1), dogum_yeri="", e_posta="",
     cep_telefonu="", kurum="", unvan="", adres="", il="", ilce="", posta_kodu="", track=Track.KURUM,
 )  # fmt: skip
-
-
-@cache
-def _builtin_template() -> Template:
-    """The fillable built-in form (assets/forms/), parsed once per process."""
-    return Template.from_path(asset("forms", BUILTIN_TEMPLATE))
-
-
-def _metadata(reader: PdfReader) -> dict[str, Any]:
-    info = reader.metadata
-    if info is None:
-        return {}
-    return {key: str(info[key]) for key in ("/Title", "/Author", "/Subject") if key in info}
 
 
 def load_applicant(path: Path | None, overrides: Mapping[str, str]) -> Applicant:
@@ -365,7 +297,6 @@ def write_packet(packet: Packet, out_dir: Path, *, durable: bool = True) -> Path
 
 
 __all__ = [
-    "BUILTIN_TEMPLATE",
     "Packet",
     "PacketBuilder",
     "build_date",
