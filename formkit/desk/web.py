@@ -16,7 +16,6 @@ from __future__ import annotations
 import logging
 import math
 import secrets
-import sys
 import threading
 import time
 from collections.abc import Callable
@@ -24,7 +23,6 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask, Response, jsonify, redirect, render_template, request, session, url_for
-from waitress import create_server
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response as BaseResponse
 
@@ -41,7 +39,7 @@ from formkit.web.security import (
     csrf_ok,
     csrf_token,
 )
-from formkit.web.server import is_loopback
+from formkit.web.server import run_waitress
 
 IDLE_MINUTES = 30
 MAX_HOURS = 10
@@ -297,35 +295,19 @@ def serve(
     announce: Callable[[str], None] = print,
 ) -> None:
     """Run the desk page until interrupted; `announce` gets the address once the socket is listening."""
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("%(asctime)s %(name)s %(levelname)s %(message)s"))
-    handler.addFilter(RedactTcFilter())
-    for name in ("formkit", "waitress"):
-        logging.getLogger(name).addHandler(handler)
-        logging.getLogger(name).setLevel(logging.INFO)
     app = create_app(folder, profile)
     try:
-        server = create_server(
-            app, host=host, port=port, threads=threads, max_request_body_size=MAX_BODY_BYTES * 4,
-            expose_tracebacks=False, ident="formkit",
-        )  # fmt: skip
-    except OSError as exc:
-        raise DeskError(f"{host}:{port} dinlenemiyor ({exc.strerror or exc})") from exc
-    except ValueError as exc:
-        raise DeskError(f"--host {host}: geçerli bir adres değil ({exc})") from exc
-    bound = getattr(server, "effective_port", port)
-    shown_host = f"[{host}]" if ":" in host else host
-    announce(f"formkit masa: http://{shown_host}:{bound}/  (durdurmak için Ctrl+C)")
-    if not is_loopback(host):
-        announce(
-            f"uyarı: {host} adresinde dinleniyor; ağdaki başka bilgisayarlar da masa sayfasına erişebilir"
+        run_waitress(
+            app,
+            title="formkit masa",
+            host=host,
+            port=port,
+            threads=threads,
+            body_limit=MAX_BODY_BYTES * 4,
+            announce=announce,
+            error=DeskError,
         )
-    try:
-        server.run()
-    except KeyboardInterrupt:
-        pass
     finally:
-        server.close()
         app.extensions["formkit_desk"].close()
 
 
