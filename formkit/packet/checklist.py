@@ -25,6 +25,7 @@ from formkit.pdf.layout import (
     FitError,
     draw_fitted,
     fit,
+    fit_list,
     footer,
     header,
     section_title,
@@ -50,22 +51,8 @@ def draw_checklist(canvas: Canvas, ctx: content.PageContext, *, stale_fees: bool
     indent = BOX + 5 * MM
     items = content.checklist_items(ctx)
     limit = BOTTOM_LIMIT + ROOM_BELOW_ITEMS
-    for size, gap in ((10.5, 3.8), (10.0, 3.0), (9.5, 2.4), (9.0, 2.0), (8.5, 1.6), (8.0, 1.2)):
-        fits = [
-            fit(
-                item,
-                REGULAR,
-                size,
-                CONTENT_W - indent,
-                min_size=size,
-                max_lines=6,
-                field="kontrol",
-                shrink=False,
-            )
-            for item in items
-        ]
-        if y - sum(f.height + gap * MM for f in fits) >= limit:
-            break
+    sizes = ((10.5, 3.8), (10.0, 3.0), (9.5, 2.4), (9.0, 2.0), (8.5, 1.6), (8.0, 1.2))
+    fits, gap, _ = fit_list(items, sizes, CONTENT_W - indent, y - limit, field="kontrol")
     for fitted in fits:
         box_top = y - 0.5
         canvas.setStrokeColor(INK)

@@ -40,6 +40,7 @@ from formkit.pdf.layout import (
     draw_fitted,
     fit,
     fit_block,
+    fit_list,
     fold_marks,
     footer,
     section_title,
@@ -291,32 +292,9 @@ def _steps(canvas: Canvas, ctx: content.PageContext, top: float, limit: float) -
     y0 = section_title(canvas, "SIRADAKİ ADIMLAR", top - 4 * MM)
     indent = 9 * MM
     steps = content.next_steps(ctx)
-    for size, gap in (
-        (9.5, 3.0),
-        (9.0, 2.2),
-        (8.5, 1.6),
-        (8.0, 1.2),
-        (7.5, 1.0),
-        (7.0, 0.8),
-        (6.5, 0.6),
-        (6.0, 0.5),
-    ):
-        fitted = [
-            fit(
-                step,
-                REGULAR,
-                size,
-                CONTENT_W - indent,
-                min_size=size,
-                max_lines=6,
-                field="adımlar",
-                shrink=False,
-            )
-            for step in steps
-        ]
-        if y0 - sum(f.height + gap * MM for f in fitted) >= limit + 2 * MM:
-            break
-    else:
+    sizes = ((9.5, 3.0), (9.0, 2.2), (8.5, 1.6), (8.0, 1.2), (7.5, 1.0), (7.0, 0.8), (6.5, 0.6), (6.0, 0.5))
+    fitted, gap, fits = fit_list(steps, sizes, CONTENT_W - indent, y0 - limit - 2 * MM, field="adımlar")
+    if not fits:
         raise FitError("kapak", "sıradaki adımlar sayfaya sığmıyor")
     y = y0
     radius = 2.6 * MM

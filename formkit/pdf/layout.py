@@ -43,6 +43,7 @@ __all__ = [
     "draw_fitted",
     "fit",
     "fit_block",
+    "fit_list",
     "fold_marks",
     "footer",
     "header",
@@ -136,6 +137,31 @@ def fit(
             return Fitted(font, candidate, tuple(lines), candidate * leading)
         candidate -= 0.5
     raise FitError(field, text)
+
+
+def fit_list(
+    items: Sequence[str],
+    steps: Sequence[tuple[float, float]],
+    max_width: float,
+    room: float,
+    *,
+    field: str,
+) -> tuple[list[Fitted], float, bool]:
+    """A list of paragraphs (steps, checklist items) as large as `room` points of height allow.
+
+    Tries each (size, gap in mm) of `steps`, largest first, wrapping every item into max_width (up to six
+    lines); returns the first that fits as (fitted items, gap, True), else the smallest as (..., False).
+    """
+    fitted: list[Fitted] = []
+    gap = 0.0
+    for size, gap in steps:
+        fitted = [
+            fit(item, REGULAR, size, max_width, min_size=size, max_lines=6, field=field, shrink=False)
+            for item in items
+        ]
+        if sum(f.height + gap * MM for f in fitted) <= room:
+            return fitted, gap, True
+    return fitted, gap, False
 
 
 def fit_block(
